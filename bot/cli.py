@@ -1,0 +1,113 @@
+"""The ``bot`` command line: serving the processes, running Rasa, evaluating the NLU.
+
+Later issues add ``users``, ``leads``, ``slots`` and ``purge`` groups here.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import click
+
+from bot import launch
+from bot.settings import load_settings
+
+
+@click.group()
+def main() -> None:
+    """Spine-clinic intake assistant."""
+
+
+@main.group()
+def serve() -> None:
+    """Start one of the project's processes in the foreground (make run starts all)."""
+
+
+@serve.command("rasa")
+def serve_rasa() -> None:
+    """The Rasa server: REST and socket.io channels; HTTP API only with RASA_AUTH_TOKEN."""
+    settings = load_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    launch.exec_process(
+        launch.rasa_server_command(settings), launch.rasa_environment(settings), settings.root
+    )
+
+
+@serve.command("actions")
+def serve_actions() -> None:
+    """The rasa-sdk action server, on loopback unless ACTION_HOST says otherwise."""
+    settings = load_settings()
+    launch.exec_process(
+        launch.action_server_command(settings),
+        launch.action_server_environment(settings),
+        settings.root,
+    )
+
+
+@serve.command("web")
+def serve_web() -> None:
+    """The web app: the clinic's demo page (and, later, the widget and back-office)."""
+    import uvicorn
+
+    settings = load_settings()
+    uvicorn.run(
+        "bot.web.app:create_app",
+        factory=True,
+        host=settings.web_host,
+        port=settings.web_port,
+        proxy_headers=False,
+    )
+
+
+@main.command("wait-ready")
+@click.option("--timeout", default=600.0, show_default=True, help="Seconds to wait.")
+def wait_ready(timeout: float) -> None:
+    """Wait until Rasa, the actions and the web app answer, print the URLs, then idle.
+
+    It stays alive afterwards because honcho stops every process when one exits.
+    """
+    from bot.readiness import health_urls, ready_banner, wait_until_up
+
+    settings = load_settings()
+    down = wait_until_up(health_urls(settings).values(), deadline_seconds=timeout)
+    if down:
+        click.echo(f"not ready after {timeout:.0f}s: {', '.join(down)}", err=True)
+        sys.exit(1)
+    click.echo(ready_banner(settings))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    while True:
+        signal.pause()
+
+
+@main.command(
+    "rasa",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def rasa(args: tuple[str, ...]) -> None:
+    """Run any ``rasa`` sub-command with the project's environment (endpoints.yml needs it)."""
+    settings = load_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    launch.exec_process(
+        launch.rasa_command(list(args)), launch.rasa_environment(settings), settings.root
+    )
+
+
+@main.command("nlu-eval")
+@click.option("--model", "model_path", required=True, type=click.Path(exists=True))
+@click.option("--data", "data_path", required=True, type=click.Path(exists=True))
+@click.option("--min-f1", default=0.90, show_default=True, help="Fail below this macro-F1.")
+@click.option("--report", type=click.Path(), help="Write the per-intent report as JSON here.")
+def nlu_eval(model_path: str, data_path: str, min_f1: float, report: str | None) -> None:
+    """Intent macro-F1 of a trained model on a held-out NLU set; exits 1 below --min-f1."""
+    from bot.nlu_eval import evaluate_model, format_report, write_report
+
+    result = evaluate_model(model_path, data_path)
+    click.echo(format_report(result))
+    if report:
+        write_report(result, report)
+    if result.macro_f1 < min_f1:
+        click.echo(f"FAIL: intent macro-F1 {result.macro_f1:.3f} is below {min_f1:.2f}", err=True)
+        sys.exit(1)
+    click.echo(f"OK: intent macro-F1 {result.macro_f1:.3f} (minimum {min_f1:.2f})")

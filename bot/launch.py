@@ -1,0 +1,77 @@
+"""How each of the project's processes is started, built from the settings.
+
+`make run` starts these through honcho (see Procfile); tests start the same commands on
+other ports. Keeping the command lines here means there is one definition of how Rasa
+is run, whoever runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def _venv_executable(name: str) -> str:
+    """A console script installed next to the running interpreter (the project's venv)."""
+    return str(Path(sys.executable).with_name(name))
+
+
+def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment Rasa needs: endpoints.yml reads these variables."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault("ACTION_ENDPOINT_URL", f"{settings.action_url}/webhook")
+    env.setdefault("TRACKER_STORE_DB", str(settings.tracker_store_db))
+    env.setdefault("CLINIC_PROFILE", str(settings.clinic_profile))
+    # Rasa's anonymous telemetry would try to reach the internet: off, always.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    # Rasa 3.6's own tracker store trips SQLAlchemy's 2.0 migration banner on every start.
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def rasa_command(args: list[str]) -> list[str]:
+    """Any ``rasa`` sub-command, run from the project's venv."""
+    return [_venv_executable("rasa"), *args]
+
+
+def rasa_server_command(settings: Settings) -> list[str]:
+    """``rasa run`` with the REST and socket.io channels; the HTTP API only with a token."""
+    args = [
+        "run",
+        "--model", str(settings.model_path),
+        "--interface", settings.rasa_host,
+        "--port", str(settings.rasa_port),
+        "--credentials", str(settings.root / "credentials.yml"),
+        "--endpoints", str(settings.root / "endpoints.yml"),
+        "--cors", *settings.cors_origins,
+    ]  # fmt: skip
+    if settings.rasa_auth_token:
+        args += ["--enable-api", "--auth-token", settings.rasa_auth_token]
+    return rasa_command(args)
+
+
+def action_server_command(settings: Settings) -> list[str]:
+    """The rasa-sdk action server, loading the ``actions`` package."""
+    return [
+        sys.executable, "-m", "rasa_sdk",
+        "--actions", "actions",
+        "--port", str(settings.action_port),
+    ]  # fmt: skip
+
+
+def action_server_environment(
+    settings: Settings, base: dict[str, str] | None = None
+) -> dict[str, str]:
+    """rasa-sdk takes its listening address from SANIC_HOST: loopback unless configured."""
+    env = dict(os.environ if base is None else base)
+    env["SANIC_HOST"] = settings.action_host
+    return env
+
+
+def exec_process(command: list[str], env: dict[str, str], cwd: Path) -> None:
+    """Replace this process, so that signals from honcho reach the server directly."""
+    os.chdir(cwd)
+    os.execvpe(command[0], command, env)

@@ -1,0 +1,119 @@
+"""Intent evaluation on a held-out NLU set, shared by `make test` and the benchmark.
+
+Retrieval intents are scored by their full name (``faq/how_long``), the label a visitor's
+question really gets after the ResponseSelector, so a question answered with the wrong
+FAQ counts as wrong even if the ``faq`` intent was right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class IntentScore:
+    """Precision, recall and F1 of one intent over the evaluation set."""
+
+    intent: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass
+class EvaluationResult:
+    """Macro-F1 over the gold intents, per-intent scores and the misclassified examples."""
+
+    macro_f1: float
+    accuracy: float
+    scores: list[IntentScore]
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def predicted_label(parse: dict[str, Any]) -> str:
+    """The full intent of a parse result: ``faq/how_long`` rather than ``faq``."""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    selector = (parse.get("response_selector") or {}).get(intent) or {}
+    full_name = (selector.get("response") or {}).get("intent_response_key")
+    return full_name or intent
+
+
+def score(gold: Sequence[str], predicted: Sequence[str], texts: Sequence[str]) -> EvaluationResult:
+    """Per-intent precision/recall/F1 and their unweighted (macro) mean over gold intents.
+
+    Predictions outside the gold intents (``nlu_fallback`` say) count as misses.
+    """
+    if len(gold) != len(predicted) or not gold:
+        raise ValueError("gold and predicted labels must be non-empty and the same length")
+    scores = []
+    for intent in sorted(set(gold)):
+        true_pos = sum(g == p == intent for g, p in zip(gold, predicted, strict=True))
+        n_pred = sum(p == intent for p in predicted)
+        n_gold = sum(g == intent for g in gold)
+        precision = true_pos / n_pred if n_pred else 0.0
+        recall = true_pos / n_gold
+        f1 = 2 * precision * recall / (precision + recall) if true_pos else 0.0
+        scores.append(IntentScore(intent, precision, recall, f1, n_gold))
+    errors = [
+        {"text": t, "gold": g, "predicted": p}
+        for t, g, p in zip(texts, gold, predicted, strict=True)
+        if g != p
+    ]
+    return EvaluationResult(
+        macro_f1=sum(s.f1 for s in scores) / len(scores),
+        accuracy=sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold),
+        scores=scores,
+        errors=errors,
+    )
+
+
+def load_examples(data_path: str | Path) -> list[tuple[str, str]]:
+    """(text, full intent) pairs from a Rasa NLU file or directory."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(data_path))
+    return [
+        (m.get("text"), m.get("intent_response_key") or m.get("intent"))
+        for m in data.intent_examples
+    ]
+
+
+async def _parse_all(model_path: str, texts: Iterable[str]) -> list[dict[str, Any]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model_path)
+    return [await agent.parse_message(text) for text in texts]
+
+
+def evaluate_model(model_path: str | Path, data_path: str | Path) -> EvaluationResult:
+    """Parse every held-out example with the trained model and score the intents."""
+    examples = load_examples(data_path)
+    texts = [text for text, _ in examples]
+    parses = asyncio.run(_parse_all(str(model_path), texts))
+    return score([gold for _, gold in examples], [predicted_label(p) for p in parses], texts)
+
+
+def format_report(result: EvaluationResult) -> str:
+    """A table a person can read in the test log."""
+    lines = [f"{'intent':32} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>4}"]
+    lines += [
+        f"{s.intent:32} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:4d}"
+        for s in result.scores
+    ]
+    lines.append(f"accuracy {result.accuracy:.3f}   intent macro-F1 {result.macro_f1:.3f}")
+    if result.errors:
+        lines.append("misclassified:")
+        lines += [f"  {e['gold']:>26} -> {e['predicted']:26} {e['text']}" for e in result.errors]
+    return "\n".join(lines)
+
+
+def write_report(result: EvaluationResult, path: str | Path) -> None:
+    """The same result as JSON, for the benchmark and CI artefacts."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(asdict(result), indent=2), encoding="utf-8")

@@ -1,0 +1,58 @@
+from bot import launch
+from bot.settings import load_settings
+
+
+def option(command, name):
+    return command[command.index(name) + 1]
+
+
+def test_rasa_without_a_token_has_no_http_api(tmp_path):
+    command = launch.rasa_server_command(load_settings({}, root=tmp_path))
+    assert command[1] == "run"
+    assert "--enable-api" not in command
+    assert "--auth-token" not in command
+    assert option(command, "--interface") == "127.0.0.1"
+    assert option(command, "--port") == "5005"
+    assert option(command, "--credentials") == str(tmp_path / "credentials.yml")
+    assert option(command, "--endpoints") == str(tmp_path / "endpoints.yml")
+
+
+def test_rasa_with_a_token_enables_the_api_behind_it(tmp_path):
+    command = launch.rasa_server_command(load_settings({"RASA_AUTH_TOKEN": "t0k"}, root=tmp_path))
+    assert "--enable-api" in command
+    assert option(command, "--auth-token") == "t0k"
+
+
+def test_rasa_cors_lists_only_the_configured_origins(tmp_path):
+    settings = load_settings({"CORS_ORIGINS": "https://clinic.example"}, root=tmp_path)
+    command = launch.rasa_server_command(settings)
+    start = command.index("--cors") + 1
+    following = command[start:]
+    origins = following[: next((i for i, a in enumerate(following) if a.startswith("--")), None)]
+    assert origins == ["https://clinic.example"]
+    assert "*" not in command
+
+
+def test_rasa_environment_fills_endpoints_variables(tmp_path):
+    settings = load_settings({"ACTION_PORT": "15055"}, root=tmp_path)
+    env = launch.rasa_environment(settings, base={})
+    assert env["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:15055/webhook"
+    assert env["TRACKER_STORE_DB"] == str(tmp_path / "var" / "trackers.db")
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def test_rasa_environment_keeps_explicit_values(tmp_path):
+    settings = load_settings({}, root=tmp_path)
+    env = launch.rasa_environment(
+        settings, base={"ACTION_ENDPOINT_URL": "http://actions:1/webhook"}
+    )
+    assert env["ACTION_ENDPOINT_URL"] == "http://actions:1/webhook"
+
+
+def test_action_server_listens_on_loopback_by_default(tmp_path):
+    settings = load_settings({"ACTION_PORT": "15055"}, root=tmp_path)
+    command = launch.action_server_command(settings)
+    assert command[1:3] == ["-m", "rasa_sdk"]
+    assert option(command, "--actions") == "actions"
+    assert option(command, "--port") == "15055"
+    assert launch.action_server_environment(settings, base={})["SANIC_HOST"] == "127.0.0.1"

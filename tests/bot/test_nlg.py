@@ -1,0 +1,59 @@
+import asyncio
+import re
+
+import pytest
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.nlg import ClinicResponseGenerator
+
+
+@pytest.fixture(scope="module")
+def generator(domain, project_root):
+    config = EndpointConfig(type="bot.nlg.ClinicResponseGenerator")
+    config.kwargs["profile"] = str(project_root / "clinic.yml")
+    return ClinicResponseGenerator(config, domain)
+
+
+def generate(generator, name, **kwargs):
+    tracker = DialogueStateTracker("visitor", slots=[])
+    return asyncio.run(generator.generate(name, tracker, "rest", **kwargs))
+
+
+def test_fills_the_clinic_phone_and_hours(generator, clinic):
+    text = generate(generator, "utter_faq/cost")["text"]
+    assert clinic.phone in text
+    assert clinic.hours in text
+
+
+def test_every_response_renders_without_placeholders(generator, domain):
+    for name in domain.responses:
+        text = generate(generator, name)["text"]
+        assert not re.search(r"\{\w+\}", text), f"{name} left a placeholder: {text}"
+        assert "None" not in text, name
+
+
+def test_explicit_values_still_win(generator):
+    text = generate(generator, "utter_faq/cost", clinic_phone="(555) 010-0000")["text"]
+    assert "(555) 010-0000" in text
+
+
+def test_profile_defaults_to_the_settings(domain, monkeypatch, project_root, clinic):
+    monkeypatch.chdir(project_root)
+    monkeypatch.delenv("CLINIC_PROFILE", raising=False)
+    generator = ClinicResponseGenerator(EndpointConfig(type="x"), domain)
+    assert generator.clinic_variables["clinic_name"] == clinic.name
+
+
+def test_rasa_builds_it_from_endpoints_yml(domain, project_root, monkeypatch):
+    from rasa.core.nlg.generator import NaturalLanguageGenerator
+    from rasa.utils.endpoints import read_endpoint_config
+
+    from bot.launch import rasa_environment
+    from bot.settings import load_settings
+
+    monkeypatch.chdir(project_root)
+    for key, value in rasa_environment(load_settings({}, root=project_root), base={}).items():
+        monkeypatch.setenv(key, value)
+    config = read_endpoint_config(str(project_root / "endpoints.yml"), "nlg")
+    assert isinstance(NaturalLanguageGenerator.create(config, domain), ClinicResponseGenerator)

@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pytest
+
+from bot.settings import load_settings
+
+
+def test_defaults_are_the_embedded_set_up(tmp_path):
+    settings = load_settings({}, root=tmp_path)
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.action_url == "http://127.0.0.1:5055"
+    assert settings.web_url == "http://127.0.0.1:8000"
+    assert settings.rasa_auth_token is None
+    assert settings.database_url == f"sqlite:///{tmp_path / 'var' / 'leads.db'}"
+    assert settings.tracker_store_db == tmp_path / "var" / "trackers.db"
+    assert settings.clinic_profile == tmp_path / "clinic.yml"
+
+
+def test_cors_defaults_to_the_web_apps_origin_only(tmp_path):
+    settings = load_settings({}, root=tmp_path)
+    assert settings.cors_origins == ("http://127.0.0.1:8000", "http://localhost:8000")
+    settings = load_settings({"WEB_HOST": "0.0.0.0", "WEB_PORT": "9000"}, root=tmp_path)
+    assert settings.cors_origins == ("http://0.0.0.0:9000",)
+
+
+def test_cors_origins_are_configurable(tmp_path):
+    env = {"CORS_ORIGINS": "https://clinic.example, https://www.clinic.example"}
+    settings = load_settings(env, root=tmp_path)
+    assert settings.cors_origins == ("https://clinic.example", "https://www.clinic.example")
+
+
+def test_environment_overrides(tmp_path):
+    env = {
+        "RASA_PORT": "15005",
+        "RASA_AUTH_TOKEN": "s3cret",
+        "DATABASE_URL": "postgresql://localhost/test",
+        "CLINIC_PROFILE": "other.yml",
+    }
+    settings = load_settings(env, root=tmp_path)
+    assert settings.rasa_port == 15005
+    assert settings.rasa_auth_token == "s3cret"
+    assert settings.database_url == "postgresql://localhost/test"
+    assert settings.clinic_profile == tmp_path / "other.yml"
+
+
+def test_empty_token_means_no_token(tmp_path):
+    assert load_settings({"RASA_AUTH_TOKEN": ""}, root=tmp_path).rasa_auth_token is None
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "70000"])
+def test_bad_port_names_the_variable(tmp_path, value):
+    with pytest.raises(ValueError, match="WEB_PORT"):
+        load_settings({"WEB_PORT": value}, root=tmp_path)
+
+
+def test_root_defaults_to_the_current_directory(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({}).root == Path(tmp_path).resolve()

@@ -1,0 +1,158 @@
+"""The real Rasa server and action server, started as `make run` starts them, on test ports.
+
+These are the conversations the foundation promises, sent over the REST channel exactly
+as the widget sends them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rasa.core.nlg.interpolator import interpolate_text
+
+from bot.readiness import wait_until_up
+from bot.settings import Settings, load_settings
+
+STARTUP_SECONDS = 300
+
+
+def start(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def servers(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """Rasa and the action server from `bot serve`, with the trained model, on test ports."""
+    tmp = tmp_path_factory.mktemp("servers")
+    env = {
+        **os.environ,
+        "RASA_PORT": "15005",
+        "ACTION_PORT": "15055",
+        "TRACKER_STORE_DB": str(tmp / "trackers.db"),
+    }
+    env.pop("RASA_AUTH_TOKEN", None)
+    env.pop("CORS_ORIGINS", None)
+    settings = load_settings(env, root=project_root)
+    if not settings.model_path.exists():
+        pytest.fail(f"no trained model at {settings.model_path}: run `make train` first")
+    bot = str(Path(sys.executable).with_name("bot"))
+    processes = [
+        start([bot, "serve", "actions"], env, tmp / "actions.log", project_root),
+        start([bot, "serve", "rasa"], env, tmp / "rasa.log", project_root),
+    ]
+    try:
+        down = wait_until_up(
+            [f"{settings.rasa_url}/", f"{settings.action_url}/health"], STARTUP_SECONDS
+        )
+        if down:
+            logs = "\n".join(p.read_text()[-3000:] for p in tmp.glob("*.log"))
+            pytest.fail(f"servers not up after {STARTUP_SECONDS}s: {down}\n{logs}")
+        yield settings
+    finally:
+        for process in processes:
+            stop(process)
+
+
+def say(settings: Settings, sender: str, text: str, **headers: str) -> list[dict]:
+    response = requests.post(
+        f"{settings.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        headers=headers,
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def expected(domain, clinic, name: str) -> str:
+    (variation,) = domain.responses[name]
+    return interpolate_text(variation["text"], clinic.response_variables())
+
+
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        ("when does duloxetine start helping my back?", "utter_faq/how_long"),
+        ("is it ok to quit my amitriptyline cold turkey", "utter_faq/stopping"),
+        ("what problems can these pills cause", "utter_faq/side_effects"),
+    ],
+)
+def test_answers_visitors_questions(servers, domain, clinic, question, response):
+    replies = say(servers, uuid.uuid4().hex, question)
+    assert [r["text"] for r in replies] == [expected(domain, clinic, response)]
+
+
+def test_greeting_carries_the_disclaimer_and_the_clinic(servers, clinic):
+    (reply,) = say(servers, uuid.uuid4().hex, "hello")
+    assert "not a doctor" in reply["text"]
+    assert "911" in reply["text"]
+    assert clinic.name in reply["text"]
+
+
+def test_rephrase_once_then_the_phone(servers, domain, clinic):
+    sender = uuid.uuid4().hex
+    first = say(servers, sender, "blorp zzkx qwvv")
+    second = say(servers, sender, "flibber tonk wazzle")
+    assert [r["text"] for r in first] == [expected(domain, clinic, "utter_ask_rephrase")]
+    assert [r["text"] for r in second] == [expected(domain, clinic, "utter_fallback_handoff")]
+    assert clinic.phone in second[0]["text"]
+
+
+def test_person_and_bot_questions(servers, clinic):
+    sender = uuid.uuid4().hex
+    (person,) = say(servers, sender, "can i speak to someone at the front desk")
+    assert clinic.phone in person["text"] and clinic.hours in person["text"]
+    (bot,) = say(servers, sender, "are you a real human?")
+    assert "automated assistant" in bot["text"]
+
+
+def test_conversations_are_kept_in_the_sql_tracker_store(servers):
+    sender = uuid.uuid4().hex
+    say(servers, sender, "thanks")
+    with sqlite3.connect(servers.tracker_store_db) as db:
+        (count,) = db.execute(
+            "SELECT count(*) FROM events WHERE sender_id = ?", (sender,)
+        ).fetchone()
+    assert count > 0
+
+
+def test_http_api_is_off_without_a_token(servers):
+    for path in ["/status", "/model/parse", f"/conversations/{uuid.uuid4().hex}/tracker"]:
+        method = requests.post if path == "/model/parse" else requests.get
+        assert method(f"{servers.rasa_url}{path}", timeout=10).status_code == 404, path
+
+
+def test_cors_allows_the_web_apps_origin_only(servers):
+    allowed = servers.cors_origins[0]
+    url = f"{servers.rasa_url}/webhooks/rest/webhook"
+    body = {"sender": uuid.uuid4().hex, "message": "hi"}
+    ok = requests.post(url, json=body, headers={"Origin": allowed}, timeout=60)
+    assert ok.headers.get("Access-Control-Allow-Origin") == allowed
+    other = requests.post(url, json=body, headers={"Origin": "https://evil.example"}, timeout=60)
+    assert "Access-Control-Allow-Origin" not in other.headers
