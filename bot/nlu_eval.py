@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -84,9 +85,19 @@ def load_examples(data_path: str | Path) -> list[tuple[str, str]]:
     ]
 
 
+def _quiet_rasa() -> None:
+    """Rasa logs every parse at debug level unless its logging is configured as its CLI does."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 async def _parse_all(model_path: str, texts: Iterable[str]) -> list[dict[str, Any]]:
     from rasa.core.agent import Agent
 
+    _quiet_rasa()
     agent = Agent.load(model_path)
     return [await agent.parse_message(text) for text in texts]
 
