@@ -57,6 +57,8 @@ def serve_web() -> None:
         host=settings.web_host,
         port=settings.web_port,
         proxy_headers=False,
+        # no WebSocket routes; and Rasa pins a websockets release uvicorn can't use
+        ws="none",
     )
 
 

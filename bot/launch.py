@@ -19,9 +19,17 @@ def _venv_executable(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
+def _environment(base: dict[str, str] | None) -> dict[str, str]:
+    """A copy of ``base`` (default: this process's environment) for a Python server."""
+    env = dict(os.environ if base is None else base)
+    # Rasa and rasa-sdk's dependencies print dozens of deprecation notices at start-up.
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    return env
+
+
 def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment Rasa needs: endpoints.yml reads these variables."""
-    env = dict(os.environ if base is None else base)
+    env = _environment(base)
     env.setdefault("ACTION_ENDPOINT_URL", f"{settings.action_url}/webhook")
     env.setdefault("TRACKER_STORE_DB", str(settings.tracker_store_db))
     env.setdefault("CLINIC_PROFILE", str(settings.clinic_profile))
@@ -66,7 +74,7 @@ def action_server_environment(
     settings: Settings, base: dict[str, str] | None = None
 ) -> dict[str, str]:
     """rasa-sdk takes its listening address from SANIC_HOST: loopback unless configured."""
-    env = dict(os.environ if base is None else base)
+    env = _environment(base)
     env["SANIC_HOST"] = settings.action_host
     return env
 

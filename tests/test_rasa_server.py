@@ -19,7 +19,7 @@ import pytest
 import requests
 from rasa.core.nlg.interpolator import interpolate_text
 
-from bot.readiness import wait_until_up
+from bot.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 
 STARTUP_SECONDS = 300
@@ -46,37 +46,58 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def servers(project_root, tmp_path_factory) -> Iterator[Settings]:
-    """Rasa and the action server from `bot serve`, with the trained model, on test ports."""
-    tmp = tmp_path_factory.mktemp("servers")
-    env = {
-        **os.environ,
-        "RASA_PORT": "15005",
-        "ACTION_PORT": "15055",
-        "TRACKER_STORE_DB": str(tmp / "trackers.db"),
-    }
-    env.pop("RASA_AUTH_TOKEN", None)
-    env.pop("CORS_ORIGINS", None)
+def serve(
+    project_root: Path, tmp: Path, overrides: dict[str, str], processes: list[str]
+) -> Iterator[Settings]:
+    """Start `bot serve <process>` for each process, as `make run` does, and wait for them."""
+    env = {**os.environ, "TRACKER_STORE_DB": str(tmp / "trackers.db"), **overrides}
+    for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS"):
+        if name not in overrides:
+            env.pop(name, None)
     settings = load_settings(env, root=project_root)
     if not settings.model_path.exists():
         pytest.fail(f"no trained model at {settings.model_path}: run `make train` first")
     bot = str(Path(sys.executable).with_name("bot"))
-    processes = [
-        start([bot, "serve", "actions"], env, tmp / "actions.log", project_root),
-        start([bot, "serve", "rasa"], env, tmp / "rasa.log", project_root),
+    started = [
+        start([bot, "serve", name], env, tmp / f"{name}.log", project_root) for name in processes
     ]
-    try:
-        down = wait_until_up(
-            [f"{settings.rasa_url}/", f"{settings.action_url}/health"], STARTUP_SECONDS
+    urls = {
+        name: url
+        for name, url in zip(
+            ["rasa", "actions", "web"], health_urls(settings).values(), strict=True
         )
+    }
+    try:
+        down = wait_until_up([urls[name] for name in processes], STARTUP_SECONDS)
         if down:
             logs = "\n".join(p.read_text()[-3000:] for p in tmp.glob("*.log"))
             pytest.fail(f"servers not up after {STARTUP_SECONDS}s: {down}\n{logs}")
         yield settings
     finally:
-        for process in processes:
+        for process in started:
             stop(process)
+
+
+@pytest.fixture(scope="session")
+def servers(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """The three processes of `make run`, with the trained model, on test ports."""
+    yield from serve(
+        project_root,
+        tmp_path_factory.mktemp("servers"),
+        {"RASA_PORT": "15005", "ACTION_PORT": "15055", "WEB_PORT": "18000"},
+        ["actions", "rasa", "web"],
+    )
+
+
+@pytest.fixture(scope="session")
+def secured_rasa(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """A Rasa server started with RASA_AUTH_TOKEN set."""
+    yield from serve(
+        project_root,
+        tmp_path_factory.mktemp("secured"),
+        {"RASA_PORT": "15006", "ACTION_PORT": "15055", "RASA_AUTH_TOKEN": "test-token-4f2a"},
+        ["rasa"],
+    )
 
 
 def say(settings: Settings, sender: str, text: str, **headers: str) -> list[dict]:
@@ -156,3 +177,18 @@ def test_cors_allows_the_web_apps_origin_only(servers):
     assert ok.headers.get("Access-Control-Allow-Origin") == allowed
     other = requests.post(url, json=body, headers={"Origin": "https://evil.example"}, timeout=60)
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_http_api_needs_the_token_when_one_is_set(secured_rasa):
+    url = f"{secured_rasa.rasa_url}/status"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
+    response = requests.get(url, params={"token": secured_rasa.rasa_auth_token}, timeout=10)
+    assert response.status_code == 200
+    assert response.json()["model_file"].endswith("assistant.tar.gz")
+
+
+def test_web_app_process_serves_the_demo_page(servers, clinic):
+    page = requests.get(f"{servers.web_url}/", timeout=10)
+    assert page.status_code == 200
+    assert clinic.name in page.text
