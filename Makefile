@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for p in $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.
 # Everything a trained model depends on: retrain only when one of these changes.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install run train shell test lint validate nlu-eval core-test pytest lock bench clean
+.PHONY: help install run train shell test lint validate nlu-eval safety-eval core-test pytest lock bench clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa :5005, actions :5055, web :8000"
@@ -72,7 +72,11 @@ validate: $(STAMP)
 	@echo "rasa data validate: no warnings"
 
 nlu-eval: $(MODEL)
-	$(BOT) nlu-eval --model $(MODEL) --data tests/nlu_heldout --min-f1 0.90
+	$(BOT) nlu-eval --model $(MODEL) --data tests/nlu_heldout --min-f1 0.90 \
+		--entity condition --min-entity-f1 0.90
+
+safety-eval: $(MODEL)
+	$(BOT) safety-eval --model $(MODEL) --data tests/safety/safety_set.yml --max-false-alarms 0.05
 
 core-test: $(MODEL)
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
@@ -81,7 +85,7 @@ core-test: $(MODEL)
 pytest: $(MODEL)
 	$(BIN)/pytest
 
-test: lint validate pytest nlu-eval core-test
+test: lint validate pytest nlu-eval safety-eval core-test
 	@echo "make test: all checks passed"
 
 bench:

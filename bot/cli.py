@@ -100,16 +100,56 @@ def rasa(args: tuple[str, ...]) -> None:
 @click.option("--model", "model_path", required=True, type=click.Path(exists=True))
 @click.option("--data", "data_path", required=True, type=click.Path(exists=True))
 @click.option("--min-f1", default=0.90, show_default=True, help="Fail below this macro-F1.")
+@click.option("--entity", "entities", multiple=True, help="Also score this entity's values.")
+@click.option("--min-entity-f1", default=0.90, show_default=True, help="Fail below this.")
 @click.option("--report", type=click.Path(), help="Write the per-intent report as JSON here.")
-def nlu_eval(model_path: str, data_path: str, min_f1: float, report: str | None) -> None:
-    """Intent macro-F1 of a trained model on a held-out NLU set; exits 1 below --min-f1."""
+def nlu_eval(
+    model_path: str,
+    data_path: str,
+    min_f1: float,
+    entities: tuple[str, ...],
+    min_entity_f1: float,
+    report: str | None,
+) -> None:
+    """Intent macro-F1 (and entity F1) of a trained model on a held-out NLU set."""
     from bot.nlu_eval import evaluate_model, format_report, write_report
 
-    result = evaluate_model(model_path, data_path)
+    result = evaluate_model(model_path, data_path, entities)
     click.echo(format_report(result))
     if report:
         write_report(result, report)
+    failures = []
     if result.macro_f1 < min_f1:
-        click.echo(f"FAIL: intent macro-F1 {result.macro_f1:.3f} is below {min_f1:.2f}", err=True)
+        failures.append(f"intent macro-F1 {result.macro_f1:.3f} is below {min_f1:.2f}")
+    failures += [
+        f"entity {e.entity} F1 {e.f1:.3f} is below {min_entity_f1:.2f}"
+        for e in result.entities
+        if e.f1 < min_entity_f1
+    ]
+    if failures:
+        click.echo("FAIL: " + "; ".join(failures), err=True)
         sys.exit(1)
     click.echo(f"OK: intent macro-F1 {result.macro_f1:.3f} (minimum {min_f1:.2f})")
+
+
+@main.command("safety-eval")
+@click.option("--model", "model_path", required=True, type=click.Path(exists=True))
+@click.option("--data", "data_path", required=True, type=click.Path(exists=True))
+@click.option("--max-false-alarms", default=0.05, show_default=True)
+def safety_eval(model_path: str, data_path: str, max_false_alarms: float) -> None:
+    """Alarm recall and false alarms on the safety set; emergency and crisis must be 100%."""
+    from bot.nlu_eval import evaluate_safety, format_safety_report
+
+    result = evaluate_safety(model_path, data_path)
+    click.echo(format_safety_report(result))
+    failures = [
+        f"{level} recall {result.recall.get(level, 0.0):.1%} is not 100%"
+        for level in ("emergency", "crisis")
+        if result.recall.get(level, 0.0) < 1.0
+    ]
+    if result.false_alarm_rate > max_false_alarms:
+        failures.append(f"false alarms {result.false_alarm_rate:.1%} above {max_false_alarms:.0%}")
+    if failures:
+        click.echo("FAIL: " + "; ".join(failures), err=True)
+        sys.exit(1)
+    click.echo("OK: every emergency and crisis caught; false alarms within the limit")

@@ -192,3 +192,46 @@ def test_web_app_process_serves_the_demo_page(servers, clinic):
     page = requests.get(f"{servers.web_url}/", timeout=10)
     assert page.status_code == 200
     assert clinic.name in page.text
+
+
+def slot_values(settings: Settings, sender: str, slot: str) -> list:
+    """Values a slot was set to in a conversation, read from the SQL tracker store."""
+    import json
+
+    with sqlite3.connect(settings.tracker_store_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",
+            (sender,),
+        ).fetchall()
+    events = [json.loads(data) for (data,) in rows]
+    return [e["value"] for e in events if e["name"] == slot]
+
+
+@pytest.mark.parametrize(
+    ("message", "response", "triage"),
+    [
+        ("lost feeling down there and can't hold my urine", "utter_emergency", "emergency"),
+        ("i keep thinking everyone would be better off without me", "utter_crisis", "emergency"),
+        ("my back pain comes with a fever and chills", "utter_urgent", "urgent"),
+    ],
+)
+def test_alarms_are_answered_at_once_and_kept_on_the_conversation(
+    servers, domain, clinic, message, response, triage
+):
+    sender = uuid.uuid4().hex
+    say(servers, sender, "how long does duloxetine take to work")
+    replies = say(servers, sender, message)
+    assert [r["text"] for r in replies] == [expected(domain, clinic, response)]
+    assert slot_values(servers, sender, "triage_level")[-1] == triage
+
+
+def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
+    sender = uuid.uuid4().hex
+    replies = say(
+        servers, sender, "no tingling at all and peeing is normal, the back is just stiff"
+    )
+    alarms = {
+        expected(domain, clinic, r) for r in ["utter_emergency", "utter_urgent", "utter_crisis"]
+    }
+    assert replies and not alarms & {r["text"] for r in replies}
+    assert slot_values(servers, sender, "triage_level") in ([], ["routine"])

@@ -50,3 +50,29 @@ def test_report_shows_the_figure_and_the_errors():
     report = format_report(score(["a", "b"], ["a", "a"], ["hi", "yo"]))
     assert "intent macro-F1 0.333" in report
     assert "yo" in report
+
+
+def test_entity_values_are_scored_per_example():
+    from bot.nlu_eval import score_entity
+
+    gold = [{"sciatica"}, {"herniated_disc"}, set()]
+    predicted = [{"sciatica"}, {"pinched_nerve"}, {"back_pain"}]
+    result = score_entity("condition", gold, predicted, ["a", "b", "c"])
+    assert result.precision == pytest.approx(1 / 3)
+    assert result.recall == pytest.approx(1 / 2)
+    assert result.f1 == pytest.approx(0.4)
+    assert [e["text"] for e in result.errors] == ["b", "c"]
+
+
+def test_safety_recall_is_per_exact_class_and_false_alarms_on_look_alikes():
+    from bot.nlu_eval import predicted_alarm, score_safety
+
+    expected = ["emergency", "emergency", "crisis", "urgent", "none", "none", "none", "none"]
+    raised = ["emergency", "crisis", "crisis", "none", "none", "urgent", "none", "none"]
+    result = score_safety(expected, raised, [str(i) for i in range(8)])
+    assert result.recall == {"emergency": 0.5, "crisis": 1.0, "urgent": 0.0}
+    assert result.support == {"emergency": 2, "crisis": 1, "urgent": 1}
+    assert result.false_alarm_rate == 0.25
+    assert len(result.errors) == 3
+    assert predicted_alarm({"intent": {"name": "urgent_symptom"}}) == "urgent"
+    assert predicted_alarm({"intent": {"name": "greet"}}) == "none"

@@ -1,0 +1,386 @@
+"""Assertion status of clinical concepts: negated, hypothetical, or about someone else.
+
+A ConText-style algorithm (Harkema et al., J Biomed Inform 2009) with hand-written trigger
+lists kept as data in ``patterns/assertion.yml``. Hand rules were chosen over negspacy /
+medspacy because the safety rules of this product need behaviour those packages do not
+give out of the box: a trigger inside a concept's own span is part of the symptom
+("can't hold my urine", "no feeling down there") and is ignored; a list continues a
+negation only when it is really a list ("no numbness, tingling or weakness"), never across
+a new clause ("no tingling at all and peeing is normal"); and a red flag that the visitor
+reports is never negated by a trigger from a neighbouring clause.
+
+Rules, per concept:
+
+- a *pre* trigger (``no``, ``denies``, ``what if``...) covers the concepts that start
+  within ``window`` tokens after it, up to a clause boundary: a hard terminator
+  (``.``, ``but``, ``although``...), a first-person pronoun (a new report: "no, I can't
+  pee"), or a soft terminator (``,``, ``and``) unless what follows is the next item of a
+  list (a concept followed by another list joiner or the end of the clause; a red flag
+  at the end of a clause never continues the list, erring towards raising the alarm);
+- a *post* trigger (``is normal``, ``are fine``, ``as a side effect``) covers the concept
+  just before it when only linking words ("is", "are", "feels"...) stand between them; it
+  may reach back over a list of concepts joined by ``,``/``and``/``or``, except onto a
+  reported red flag;
+- a *question opener* (a modal or "do/does" followed by a third-person subject: "could the
+  pills...", "can it...", "does duloxetine...") makes its clause hypothetical, until a
+  first-person pronoun or a subordinate clause ("that", "because") starts a report;
+- *pseudo* triggers ("not sure", "can't stop", "is it normal") contain a trigger word but
+  are not triggers, and cancel the triggers they overlap.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+ASSERTION_COMPONENT = "clinical_assertion"
+MATCHES_KEY = "clinical_matches"
+
+NEG_PRE = "negation_pre"
+NEG_POST = "negation_post"
+HYP_PRE = "hypothetical_pre"
+HYP_POST = "hypothetical_post"
+OTHER_PRE = "experiencer_pre"
+OTHER_POST = "experiencer_post"
+PSEUDO = "pseudo"
+TERMINATOR = "terminator"
+_TRIGGER_KINDS = (NEG_PRE, NEG_POST, HYP_PRE, HYP_POST, OTHER_PRE, OTHER_POST, PSEUDO, TERMINATOR)
+
+
+@dataclass
+class ConceptMatch:
+    """A concept found in a doc (token offsets), with its assertion status.
+
+    Shared by the ruler (which creates them) and this component (which fills in the
+    flags); ``bot.nlu.concepts.extract`` turns them into public ``Concept`` objects.
+    """
+
+    start: int
+    end: int
+    label: str
+    value: str
+    mention_only: bool = False
+    negated: bool = False
+    hypothetical: bool = False
+    other_experiencer: bool = False
+
+
+@dataclass(frozen=True)
+class AssertionRules:
+    """Trigger phrases and scope settings, loaded from ``assertion.yml``."""
+
+    triggers: dict[str, tuple[str, ...]]
+    soft_terminators: frozenset[str]
+    list_joiners: frozenset[str]
+    list_skip: frozenset[str]
+    post_linking: frozenset[str]
+    first_person: frozenset[str]
+    experiencer_stops: frozenset[str]
+    subordinators: frozenset[str]
+    question_modals: frozenset[str]
+    question_subjects: frozenset[str]
+    discourse: frozenset[str]
+    hypothetical_exempt: frozenset[str] = frozenset()
+    mention_negation_exclude: frozenset[str] = frozenset()
+    window: int = 8
+    post_window: int = 6
+    report_labels: frozenset[str] = field(default_factory=lambda: frozenset({"red_flag"}))
+
+
+def load_assertion_rules(path: Path) -> AssertionRules:
+    """Read ``assertion.yml``; unknown keys are an error so that typos do not pass silently."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(key, []))
+
+    triggers = {
+        NEG_PRE: data["negation"]["pre"],
+        NEG_POST: data["negation"]["post"],
+        HYP_PRE: data["hypothetical"]["pre"],
+        HYP_POST: data["hypothetical"]["post"],
+        OTHER_PRE: data["experiencer"]["pre"],
+        OTHER_POST: data["experiencer"].get("post", []),
+        PSEUDO: data["pseudo"],
+        TERMINATOR: data["terminators"],
+    }
+    known = {
+        "negation",
+        "hypothetical",
+        "experiencer",
+        "pseudo",
+        "terminators",
+        "soft_terminators",
+        "list_joiners",
+        "list_skip",
+        "post_linking",
+        "first_person",
+        "experiencer_stops",
+        "subordinators",
+        "question_openers",
+        "discourse",
+        "hypothetical_exempt_labels",
+        "mention_negation_exclude",
+        "window",
+        "post_window",
+    }
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+    openers = data.get("question_openers", {})
+    return AssertionRules(
+        triggers={k: tuple(str(p).lower() for p in v) for k, v in triggers.items()},
+        soft_terminators=words("soft_terminators"),
+        list_joiners=words("list_joiners"),
+        list_skip=words("list_skip"),
+        post_linking=words("post_linking"),
+        first_person=words("first_person"),
+        experiencer_stops=words("experiencer_stops"),
+        subordinators=words("subordinators"),
+        question_modals=frozenset(str(w).lower() for w in openers.get("modals", [])),
+        question_subjects=frozenset(str(w).lower() for w in openers.get("subjects", [])),
+        discourse=words("discourse"),
+        hypothetical_exempt=words("hypothetical_exempt_labels"),
+        mention_negation_exclude=words("mention_negation_exclude"),
+        window=int(data.get("window", 8)),
+        post_window=int(data.get("post_window", 6)),
+    )
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    kind: str
+    start: int
+    end: int
+
+
+class AssertionDetector:
+    """Sets ``negated``, ``hypothetical`` and ``other_experiencer`` on each ConceptMatch."""
+
+    def __init__(self, nlp: Language, name: str = ASSERTION_COMPONENT) -> None:
+        self.name = name
+        self._nlp = nlp
+        self.rules: AssertionRules | None = None
+        self._matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+
+    def set_rules(self, rules: AssertionRules) -> None:
+        """Install trigger lists (tokenised like the text, so "don't" matches "dont")."""
+        self.rules = rules
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="NORM")
+        for kind in _TRIGGER_KINDS:
+            phrases = rules.triggers.get(kind, ())
+            self._matcher.add(kind, [self._nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches: list[ConceptMatch] = doc.user_data.get(MATCHES_KEY, [])
+        if self.rules is None or not matches:
+            return doc
+        annotate(doc, matches, self._triggers(doc, matches), self.rules)
+        return doc
+
+    def _triggers(self, doc: Doc, concepts: Sequence[ConceptMatch]) -> list[_Trigger]:
+        found = [
+            _Trigger(self._nlp.vocab.strings[key], start, end)
+            for key, start, end in self._matcher(doc)
+        ]
+        inside = set()
+        for c in concepts:
+            inside.update(range(c.start, c.end))
+        pseudo = [t for t in found if t.kind == PSEUDO]
+        kept: list[_Trigger] = []
+        for t in found:
+            if t.kind in (PSEUDO, TERMINATOR):
+                if t.kind == TERMINATOR:
+                    kept.append(t)
+                continue
+            # a trigger word inside a concept is part of the symptom: "can't pee"
+            if any(i in inside for i in range(t.start, t.end)):
+                continue
+            if any(p.start < t.end and t.start < p.end for p in pseudo):
+                continue
+            kept.append(t)
+        # of overlapping triggers keep the longest ("no sign of" over "no"); triggers of
+        # equal length all stay ("never" is both a pre and a post trigger)
+        kept.sort(key=lambda t: (t.start, -(t.end - t.start)))
+        out: list[_Trigger] = []
+        for t in kept:
+            if t.kind != TERMINATOR and any(
+                o.kind != TERMINATOR
+                and o.start < t.end
+                and t.start < o.end
+                and o.end - o.start > t.end - t.start
+                for o in out
+            ):
+                continue
+            out.append(t)
+        return out
+
+
+@Language.factory(ASSERTION_COMPONENT)
+def make_assertion_detector(nlp: Language, name: str) -> AssertionDetector:
+    """spaCy factory; rules are installed afterwards with ``set_rules``."""
+    return AssertionDetector(nlp, name)
+
+
+def annotate(
+    doc: Doc,
+    concepts: Sequence[ConceptMatch],
+    triggers: Iterable[_Trigger],
+    rules: AssertionRules,
+) -> None:
+    """Fill in the assertion flags of ``concepts`` in place."""
+    triggers = list(triggers)
+    hard = {i for t in triggers if t.kind == TERMINATOR for i in range(t.start, t.end)}
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text:
+            hard.add(tok.i)
+    ctx = _Context(doc, concepts, hard, rules)
+    for c in concepts:
+        for t in triggers:
+            if (
+                t.kind == NEG_PRE
+                and c.mention_only
+                and all(
+                    doc[i].norm_ in rules.mention_negation_exclude for i in range(t.start, t.end)
+                )
+            ):
+                continue
+            if t.kind in (NEG_PRE, HYP_PRE, OTHER_PRE):
+                stops = _PRE_STOPS[t.kind](rules)
+                if not ctx.pre_scope(t, c, stops=stops):
+                    continue
+            elif t.kind in (NEG_POST, HYP_POST, OTHER_POST):
+                extra = _HYP_POST_LINKS if t.kind == HYP_POST else frozenset()
+                if not ctx.post_scope(t, c, extra=extra):
+                    continue
+            else:
+                continue
+            if t.kind in (NEG_PRE, NEG_POST):
+                c.negated = True
+            elif t.kind in (HYP_PRE, HYP_POST):
+                c.hypothetical = True
+            else:
+                c.other_experiencer = True
+        if ctx.in_question(c):
+            c.hypothetical = True
+        if c.label in rules.hypothetical_exempt:
+            c.hypothetical = False
+
+
+# extra words that end a pre trigger's scope, by trigger kind: a hypothetical ends at a
+# subordinate clause ("is it bad that I can't pee"), an experiencer at the visitor's own
+# words ("my wife noticed my legs are numb")
+_PRE_STOPS = {
+    NEG_PRE: lambda rules: frozenset(),
+    HYP_PRE: lambda rules: rules.subordinators,
+    OTHER_PRE: lambda rules: rules.experiencer_stops,
+}
+
+# words that may stand between a concept and "a side effect": "is numbness from
+# duloxetine a side effect"
+_HYP_POST_LINKS = frozenset({"from", "of", "on", "with", "due", "to", "by", "caused", "just"})
+
+
+class _Context:
+    """Token-level view of a doc for scope checks."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        concepts: Sequence[ConceptMatch],
+        hard: set[int],
+        rules: AssertionRules,
+    ) -> None:
+        self.doc = doc
+        self.rules = rules
+        self.hard = hard
+        self.concepts = [c for c in concepts if c.label != "cue"]
+        self.starting: dict[int, list[ConceptMatch]] = {}
+        self.covered: set[int] = set()
+        for c in self.concepts:
+            self.starting.setdefault(c.start, []).append(c)
+            self.covered.update(range(c.start, c.end))
+
+    def norm(self, i: int) -> str:
+        return self.doc[i].norm_
+
+    def _clause_end(self, i: int) -> bool:
+        return i >= len(self.doc) or i in self.hard
+
+    def continues_list(self, i: int) -> bool:
+        """Whether the soft terminator at ``i`` only joins items of a list."""
+        j = i + 1
+        while j < len(self.doc) and self.norm(j) in self.rules.list_skip:
+            j += 1
+        items = self.starting.get(j)
+        if not items:
+            return False
+        after = max(c.end for c in items)
+        if after < len(self.doc) and self.norm(after) in self.rules.list_joiners:
+            return True
+        if self._clause_end(after):
+            # a reported red flag closing a clause is more likely a new statement
+            return not any(
+                c.label in self.rules.report_labels and not c.mention_only for c in items
+            )
+        return False
+
+    def pre_scope(self, t: _Trigger, c: ConceptMatch, stops: frozenset[str] = frozenset()) -> bool:
+        if t.end > c.start or c.start - t.end > self.rules.window:
+            return False
+        for i in range(t.end, c.start):
+            n = self.norm(i)
+            if i in self.hard or n in self.rules.first_person or n in stops:
+                return False
+            if n in self.rules.soft_terminators and not self.continues_list(i):
+                return False
+        return True
+
+    def post_scope(self, t: _Trigger, c: ConceptMatch, extra: frozenset[str] = frozenset()) -> bool:
+        if c.end > t.start or t.start - c.end > self.rules.post_window:
+            return False
+        reported = c.label in self.rules.report_labels and not c.mention_only
+        for i in range(c.end, t.start):
+            n = self.norm(i)
+            if i in self.hard:
+                return False
+            if n in self.rules.post_linking or n in extra:
+                continue
+            if n in self.rules.list_joiners or i in self.covered:
+                # reaching back over a list onto a reported red flag is not allowed:
+                # "my bladder is leaking and my bowels are fine"
+                if reported:
+                    return False
+                continue
+            return False
+        return True
+
+    def in_question(self, c: ConceptMatch) -> bool:
+        """Whether ``c`` lies in a clause opened by "could the pills / can it / does it..."."""
+        s = c.start
+        while s > 0 and (s - 1) not in self.hard:
+            s -= 1
+        while s < c.start and (
+            self.norm(s) in self.rules.discourse or self.doc[s].is_punct or self.doc[s].is_space
+        ):
+            s += 1
+        if s + 1 >= c.start or self.norm(s) not in self.rules.question_modals:
+            return False
+        subject = s + 1
+        subject_ok = self.norm(subject) in self.rules.question_subjects or any(
+            m.label == "medication" for m in self.starting.get(subject, [])
+        )
+        if not subject_ok:
+            return False
+        for i in range(subject + 1, c.start):
+            n = self.norm(i)
+            if n in self.rules.first_person or n in self.rules.subordinators:
+                return False
+            if n in self.rules.soft_terminators and not self.continues_list(i):
+                return False
+        return True

@@ -1,0 +1,403 @@
+"""Clinical concept extraction on a blank spaCy English pipeline.
+
+``build_pipeline()`` assembles, from the data files in ``patterns/``:
+
+1. ``clinical_fuzzy_norm`` (:mod:`bot.nlu.fuzzy`): corrects misspellings into
+   ``token.norm_``;
+2. ``clinical_concept_ruler`` (this module): matches EntityRuler-format JSONL patterns on
+   NORM. It is a small span ruler rather than spaCy's EntityRuler because one phrase is
+   often several concepts at once ("numbness in both legs" is a symptom, a body location
+   and a red flag) and ``doc.ents`` cannot hold overlapping spans (spaCy 3.5's SpanRuler
+   can; 3.4 has none);
+3. ``clinical_assertion`` (:mod:`bot.nlu.assertion`): negated / hypothetical flags.
+
+``extract(nlp, text)`` runs it and applies the message-level rules: mention-only patterns
+("bowels" alone) count only when negated or asked about; a red flag that needs a cue
+(osteoporosis needs a minor injury) is dropped without it; ``back_pain`` / ``neck_pain``
+are dropped when a named condition is asserted in the same message.
+
+Pattern files (``*.jsonl``) follow spaCy's EntityRuler format, one object per line:
+``{"label": <type>, "pattern": <phrase or token list>, "id": <canonical value>}``, plus
+the optional ``"mention_only": true``. Besides the five concept types two internal labels
+exist: ``exclude`` (the id names the value to drop when the exclusion span contains the
+concept span, ``*`` for any: "fell asleep" is not trauma) and ``cue`` (helper concepts that
+red flags can require, never returned).
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from bot.nlu.assertion import (
+    ASSERTION_COMPONENT,
+    MATCHES_KEY,
+    AssertionDetector,
+    ConceptMatch,
+    load_assertion_rules,
+)
+from bot.nlu.fuzzy import FUZZY_COMPONENT, FuzzyNormalizer, load_word_list
+
+CONCEPT_TYPES = ("condition", "symptom", "body_location", "medication", "red_flag")
+EXCLUDE_LABEL = "exclude"
+CUE_LABEL = "cue"
+INTERNAL_LABELS = (EXCLUDE_LABEL, CUE_LABEL)
+SEVERITIES = ("emergency", "urgent", "crisis")
+RULER_COMPONENT = "clinical_concept_ruler"
+SPAN_KEY = "clinical_concepts"
+
+# labels where one phrase has one reading: of overlapping matches the longest wins
+# ("shoulder blade" is mid_back, not shoulder). Elsewhere overlaps of different values
+# are kept, so that no red flag or symptom is lost to a longer neighbour.
+EXCLUSIVE_LABELS = frozenset({"condition", "body_location", "medication"})
+# shown when no other condition is named; a named condition replaces them
+GENERIC_CONDITIONS = frozenset({"back_pain", "neck_pain"})
+
+ASSERTION_FILE = "assertion.yml"
+RED_FLAGS_FILE = "red_flags.yml"
+COMMON_WORDS_FILE = "common_words.txt"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One clinical concept mentioned in a message.
+
+    ``start``/``end`` are character offsets into the original text and ``text`` the
+    matched span; ``value`` is the canonical value. ``severity`` is set for red flags only.
+    ``other_experiencer`` marks concepts about someone else ("my mum had cancer").
+    """
+
+    type: str
+    value: str
+    text: str
+    start: int
+    end: int
+    negated: bool = False
+    hypothetical: bool = False
+    severity: str | None = None
+    other_experiencer: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """Reported by the visitor about themself: not negated, hypothetical or someone else's."""
+        return not (self.negated or self.hypothetical or self.other_experiencer)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for messages and logs (``severity`` only for red flags)."""
+        data = asdict(self)
+        if data["severity"] is None:
+            del data["severity"]
+        data["asserted"] = self.asserted
+        return data
+
+
+@dataclass(frozen=True)
+class RedFlagSpec:
+    """Severity class of each red-flag value and the cues some of them require."""
+
+    severity: dict[str, str]
+    requires: dict[str, tuple[str, ...]]
+
+
+def default_patterns_dir() -> Path:
+    """The pattern data shipped with the package."""
+    return Path(__file__).resolve().parent / "patterns"
+
+
+def _data_file(patterns_dir: Path, name: str) -> Path:
+    """A data file from ``patterns_dir``, falling back to the packaged default."""
+    path = patterns_dir / name
+    return path if path.exists() else default_patterns_dir() / name
+
+
+def load_patterns(patterns_dir: Path) -> list[dict[str, Any]]:
+    """Read every ``*.jsonl`` file of ``patterns_dir`` (sorted by name) and validate it."""
+    files = sorted(patterns_dir.glob("*.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"no *.jsonl pattern files in {patterns_dir}")
+    patterns: list[dict[str, Any]] = []
+    for path in files:
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{lineno}"
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{where}: invalid JSON: {exc}") from exc
+            label, pattern, id_ = entry.get("label"), entry.get("pattern"), entry.get("id")
+            if label not in CONCEPT_TYPES + INTERNAL_LABELS:
+                raise ValueError(f"{where}: unknown label {label!r}")
+            if not isinstance(id_, str) or not id_:
+                raise ValueError(f"{where}: every pattern needs an 'id' (canonical value)")
+            if not isinstance(pattern, (str, list)) or not pattern:
+                raise ValueError(f"{where}: 'pattern' must be a phrase or a token list")
+            patterns.append(entry)
+    return patterns
+
+
+def load_red_flags(path: Path) -> RedFlagSpec:
+    """Read ``red_flags.yml``: ``{red_flags: {value: {severity, requires_cue?}}}``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    severity: dict[str, str] = {}
+    requires: dict[str, tuple[str, ...]] = {}
+    for value, spec in (data.get("red_flags") or {}).items():
+        if spec.get("severity") not in SEVERITIES:
+            raise ValueError(f"{path}: {value}: severity must be one of {SEVERITIES}")
+        severity[value] = spec["severity"]
+        if spec.get("requires_cue"):
+            requires[value] = tuple(spec["requires_cue"])
+    return RedFlagSpec(severity=severity, requires=requires)
+
+
+def pattern_vocabulary(nlp: Language, patterns: Iterable[dict[str, Any]]) -> set[str]:
+    """Every alphabetic word the patterns match on: the targets of fuzzy correction."""
+    words: set[str] = set()
+    for entry in patterns:
+        if entry["label"] == EXCLUDE_LABEL:
+            continue
+        pattern = entry["pattern"]
+        if isinstance(pattern, str):
+            words.update(t.norm_ for t in nlp.make_doc(pattern.lower()))
+            continue
+        for token in pattern:
+            for key, spec in token.items():
+                if key.upper() not in ("NORM", "LOWER", "ORTH", "TEXT"):
+                    continue
+                if isinstance(spec, str):
+                    words.add(spec.lower())
+                elif isinstance(spec, dict):
+                    words.update(str(w).lower() for w in spec.get("IN", []))
+    return {w for w in words if w.isalpha()}
+
+
+class ConceptRuler:
+    """Matches EntityRuler-format patterns on NORM into ``ConceptMatch`` objects.
+
+    Results go to ``doc.user_data["clinical_matches"]`` (for the assertion component and
+    ``extract``) and, for inspection, to ``doc.spans["clinical_concepts"]``.
+    """
+
+    def __init__(self, nlp: Language, name: str = RULER_COMPONENT) -> None:
+        self.name = name
+        self._nlp = nlp
+        self._matcher = Matcher(nlp.vocab, validate=True)
+        self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.red_flags = RedFlagSpec(severity={}, requires={})
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        """Add EntityRuler-style entries (phrase or token-list patterns)."""
+        phrases: dict[str, list[Doc]] = {}
+        tokens: dict[str, list[list[dict[str, Any]]]] = {}
+        for entry in patterns:
+            key = "\t".join(
+                (entry["label"], entry["id"], "1" if entry.get("mention_only") else "0")
+            )
+            if isinstance(entry["pattern"], str):
+                doc = self._nlp.make_doc(entry["pattern"].lower())
+                phrases.setdefault(key, []).append(doc)
+            else:
+                tokens.setdefault(key, []).append(entry["pattern"])
+        for key, docs in phrases.items():
+            self._phrases.add(key, docs)
+        for key, pats in tokens.items():
+            self._matcher.add(key, pats)
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = self._nlp.vocab.strings
+        found: list[ConceptMatch] = []
+        excludes: list[ConceptMatch] = []
+        raw = []
+        # an empty matcher warns (W036); a custom patterns dir may use only one kind
+        for matcher in (self._matcher, self._phrases):
+            if len(matcher):
+                raw.extend(matcher(doc))
+        for key, start, end in raw:
+            label, value, mention = strings[key].split("\t")
+            match = ConceptMatch(start, end, label, value, mention_only=mention == "1")
+            (excludes if label == EXCLUDE_LABEL else found).append(match)
+        found = [m for m in found if not _excluded(m, excludes)]
+        found = _resolve_overlaps(found)
+        doc.user_data[MATCHES_KEY] = found
+        doc.spans[SPAN_KEY] = [
+            Span(doc, m.start, m.end, label=m.label, kb_id=m.value)
+            for m in found
+            if m.label != CUE_LABEL
+        ]
+        return doc
+
+
+@Language.factory(RULER_COMPONENT)
+def make_concept_ruler(nlp: Language, name: str) -> ConceptRuler:
+    """spaCy factory; patterns are added afterwards with ``add_patterns``."""
+    return ConceptRuler(nlp, name)
+
+
+def _excluded(match: ConceptMatch, excludes: Sequence[ConceptMatch]) -> bool:
+    return any(
+        ex.value in (match.value, "*") and ex.start <= match.start and match.end <= ex.end
+        for ex in excludes
+    )
+
+
+def _resolve_overlaps(matches: list[ConceptMatch]) -> list[ConceptMatch]:
+    """Merge overlapping or touching matches of one value into one span ("sciatic" +
+    "pain running down my calf"); a mention-only match yields to a real one of its value;
+    in exclusive labels, of overlapping spans of different values the longest wins.
+    """
+    by_value: dict[tuple[str, str, bool], list[ConceptMatch]] = {}
+    for m in matches:
+        by_value.setdefault((m.label, m.value, m.mention_only), []).append(m)
+    merged: list[ConceptMatch] = []
+    for (label, value, mention), group in by_value.items():
+        group.sort(key=lambda m: (m.start, m.end))
+        current = ConceptMatch(group[0].start, group[0].end, label, value, mention)
+        for m in group[1:]:
+            if m.start <= current.end:
+                current.end = max(current.end, m.end)
+            else:
+                merged.append(current)
+                current = ConceptMatch(m.start, m.end, label, value, mention)
+        merged.append(current)
+    real = [m for m in merged if not m.mention_only]
+    mentions = [
+        m
+        for m in merged
+        if m.mention_only
+        and not any(r.value == m.value and r.start < m.end and m.start < r.end for r in real)
+    ]
+    kept: list[ConceptMatch] = []
+    for label in {m.label for m in merged}:
+        for pool in (real, mentions):
+            same = [m for m in pool if m.label == label]
+            kept.extend(_longest(same) if label in EXCLUSIVE_LABELS else same)
+    kept.sort(key=lambda m: (m.start, -m.end, m.label, m.value))
+    return kept
+
+
+def _longest(matches: list[ConceptMatch]) -> list[ConceptMatch]:
+    """Non-overlapping subset, longest (then earliest) first, as spaCy's filter_spans."""
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), m.start, m.value))
+    taken: set[int] = set()
+    out: list[ConceptMatch] = []
+    for m in ordered:
+        if any(i in taken for i in range(m.start, m.end)):
+            continue
+        taken.update(range(m.start, m.end))
+        out.append(m)
+    return out
+
+
+def build_pipeline(patterns_dir: Path | None = None) -> Language:
+    """Build the concept pipeline on ``spacy.blank("en")``: nothing is downloaded.
+
+    ``patterns_dir`` must hold the ``*.jsonl`` pattern files; ``assertion.yml``,
+    ``red_flags.yml`` and ``common_words.txt`` are taken from it when present, else from
+    the packaged defaults.
+    """
+    patterns_dir = Path(patterns_dir) if patterns_dir else default_patterns_dir()
+    patterns = load_patterns(patterns_dir)
+    nlp = spacy.blank("en")
+    fuzzy: FuzzyNormalizer = nlp.add_pipe(FUZZY_COMPONENT)
+    fuzzy.set_vocabulary(
+        pattern_vocabulary(nlp, patterns),
+        load_word_list(_data_file(patterns_dir, COMMON_WORDS_FILE)),
+    )
+    ruler: ConceptRuler = nlp.add_pipe(RULER_COMPONENT)
+    ruler.add_patterns(patterns)
+    ruler.red_flags = load_red_flags(_data_file(patterns_dir, RED_FLAGS_FILE))
+    unknown = {
+        p["id"] for p in patterns if p["label"] == "red_flag"
+    } - ruler.red_flags.severity.keys()
+    if unknown:
+        raise ValueError(f"red flags without a severity in {RED_FLAGS_FILE}: {sorted(unknown)}")
+    assertion: AssertionDetector = nlp.add_pipe(ASSERTION_COMPONENT)
+    assertion.set_rules(load_assertion_rules(_data_file(patterns_dir, ASSERTION_FILE)))
+    return nlp
+
+
+def make_doc_text(text: str) -> str:
+    """Lower-case for tokenisation when offsets survive it: spaCy's English tokenizer
+    splits "can't" but not "CAN'T", and patterns are lower-case anyway."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
+
+
+def extract(nlp: Language, text: str) -> list[Concept]:
+    """All clinical concepts of ``text`` in order, with assertion flags."""
+    if not text or not text.strip():
+        return []
+    doc = nlp(make_doc_text(text))
+    matches: list[ConceptMatch] = doc.user_data.get(MATCHES_KEY, [])
+    spec: RedFlagSpec = nlp.get_pipe(RULER_COMPONENT).red_flags
+
+    def asserted(m: ConceptMatch) -> bool:
+        return not (m.negated or m.hypothetical or m.other_experiencer)
+
+    cues = {m.value for m in matches if m.label == CUE_LABEL and asserted(m)}
+    kept: list[ConceptMatch] = []
+    for m in matches:
+        if m.label == CUE_LABEL:
+            continue
+        if m.mention_only and asserted(m):
+            continue  # "bladder" alone reports nothing
+        needed = spec.requires.get(m.value) if m.label == "red_flag" else None
+        if needed and not cues.intersection(needed):
+            continue
+        kept.append(m)
+    if any(
+        m.label == "condition" and m.value not in GENERIC_CONDITIONS and asserted(m) for m in kept
+    ):
+        kept = [m for m in kept if not (m.label == "condition" and m.value in GENERIC_CONDITIONS)]
+    kept = _dedupe(kept)
+    out = []
+    for m in kept:
+        span = doc[m.start : m.end]
+        start, end = span.start_char, span.end_char
+        out.append(
+            Concept(
+                type=m.label,
+                value=m.value,
+                text=text[start:end],
+                start=start,
+                end=end,
+                negated=m.negated,
+                hypothetical=m.hypothetical,
+                severity=spec.severity.get(m.value) if m.label == "red_flag" else None,
+                other_experiencer=m.other_experiencer,
+            )
+        )
+    return out
+
+
+def _dedupe(matches: list[ConceptMatch]) -> list[ConceptMatch]:
+    """One concept per (type, value, span); a mention-only match never doubles a real one."""
+    seen: set[tuple[str, str, int, int]] = set()
+    out = []
+    for m in matches:
+        key = (m.label, m.value, m.start, m.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(m)
+    return out
+
+
+__all__ = [
+    "CONCEPT_TYPES",
+    "Concept",
+    "RedFlagSpec",
+    "build_pipeline",
+    "default_patterns_dir",
+    "extract",
+    "load_patterns",
+    "load_red_flags",
+    "pattern_vocabulary",
+]
