@@ -52,8 +52,12 @@ run: $(MODEL)
 	@mkdir -p var
 	$(BIN)/honcho start -f Procfile
 
+# Chat in the terminal: the action server runs in the background for the session.
 shell: $(MODEL)
-	$(BOT) rasa shell --model $(MODEL)
+	@mkdir -p var
+	@$(BOT) serve actions > var/shell-actions.log 2>&1 & pid=$$!; \
+		trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+		$(BOT) rasa shell --model $(MODEL) --interface 127.0.0.1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
