@@ -6,6 +6,7 @@ as the widget sends them.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -196,8 +197,6 @@ def test_web_app_process_serves_the_demo_page(servers, clinic):
 
 def slot_values(settings: Settings, sender: str, slot: str) -> list:
     """Values a slot was set to in a conversation, read from the SQL tracker store."""
-    import json
-
     with sqlite3.connect(settings.tracker_store_db) as db:
         rows = db.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",

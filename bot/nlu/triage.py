@@ -19,9 +19,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import CLINICAL_CONCEPTS
 from bot.safety import ALARM_INTENTS, screen
 
-CONCEPTS = "clinical_concepts"
 SAFETY = "safety"
 
 
@@ -52,7 +52,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
     def _screen(message: Message) -> None:
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
-        level, overruled = screen(intent.get(INTENT_NAME_KEY), message.get(CONCEPTS) or [])
+        level, overruled = screen(intent.get(INTENT_NAME_KEY), message.get(CLINICAL_CONCEPTS) or [])
         if level:
             alarm = {INTENT_NAME_KEY: ALARM_INTENTS[level], "confidence": 1.0}
             message.set(INTENT, alarm, add_to_output=True)
