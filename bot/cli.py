@@ -62,6 +62,28 @@ def serve_web() -> None:
     )
 
 
+@main.command("check-validation")
+@click.argument("log", type=click.Path(exists=True, dir_okay=False))
+def check_validation(log: str) -> None:
+    """Fail on any warning in a ``rasa data validate`` log except Rasa's known false
+    positives (responses asked by forms or sent by actions, the faq retrieval intent)."""
+    from pathlib import Path
+
+    import yaml
+
+    from bot.data_check import check_validate_log
+
+    settings = load_settings()
+    domain = yaml.safe_load((settings.root / "domain.yml").read_text(encoding="utf-8"))
+    unexpected = check_validate_log(Path(log), domain, settings.root)
+    for message in unexpected:
+        click.echo(f"warning: {message}", err=True)
+    if unexpected:
+        click.echo(f"rasa data validate reported {len(unexpected)} warning(s)", err=True)
+        sys.exit(1)
+    click.echo("rasa data validate: no warnings")
+
+
 @main.command("wait-ready")
 @click.option("--timeout", default=600.0, show_default=True, help="Seconds to wait.")
 def wait_ready(timeout: float) -> None:

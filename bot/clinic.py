@@ -7,10 +7,12 @@ so deploying for another clinic means editing one file.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, HttpUrl, ValidationError, constr
+from pydantic import BaseModel, HttpUrl, ValidationError, constr, validator
 
 NonEmpty = constr(strip_whitespace=True, min_length=1)
 
@@ -28,10 +30,24 @@ class ClinicProfile(BaseModel):
     address: NonEmpty
     website: HttpUrl
     privacy_policy_url: HttpUrl
+    # an IANA time zone: "today", review slots and callbacks are in the clinic's time
+    timezone: NonEmpty = "America/New_York"
 
     class Config:
         extra = "forbid"
         allow_mutation = False
+
+    @validator("timezone")
+    def _known_timezone(cls, value: str) -> str:  # noqa: N805 (pydantic validator)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}, use an IANA name") from error
+        return value
+
+    def today(self) -> date:
+        """Today's date where the clinic is (a visitor's "since March" counts from it)."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     def response_variables(self) -> dict[str, str]:
         """The values that response templates use, each prefixed with ``clinic_``."""

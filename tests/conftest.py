@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from bot.settings import Settings
+from tests import live
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,3 +34,25 @@ def domain():
         str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]
     )
     return importer.get_domain()
+
+
+@pytest.fixture(scope="session")
+def servers(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """The three processes of `make run`, with the trained model, on test ports."""
+    yield from live.serve(
+        project_root,
+        tmp_path_factory.mktemp("servers"),
+        {"RASA_PORT": "15005", "ACTION_PORT": "15055", "WEB_PORT": "18000"},
+        ["actions", "rasa", "web"],
+    )
+
+
+@pytest.fixture(scope="session")
+def secured_rasa(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """A Rasa server started with RASA_AUTH_TOKEN set."""
+    yield from live.serve(
+        project_root,
+        tmp_path_factory.mktemp("secured"),
+        {"RASA_PORT": "15006", "ACTION_PORT": "15055", "RASA_AUTH_TOKEN": "test-token-4f2a"},
+        ["rasa"],
+    )

@@ -7,114 +7,14 @@ as the widget sends them.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
-from rasa.core.nlg.interpolator import interpolate_text
 
-from bot.readiness import health_urls, wait_until_up
-from bot.settings import Settings, load_settings
-
-STARTUP_SECONDS = 300
-
-
-def start(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        command,
-        env=env,
-        cwd=cwd,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def serve(
-    project_root: Path, tmp: Path, overrides: dict[str, str], processes: list[str]
-) -> Iterator[Settings]:
-    """Start `bot serve <process>` for each process, as `make run` does, and wait for them."""
-    env = {**os.environ, "TRACKER_STORE_DB": str(tmp / "trackers.db"), **overrides}
-    for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS"):
-        if name not in overrides:
-            env.pop(name, None)
-    settings = load_settings(env, root=project_root)
-    if not settings.model_path.exists():
-        pytest.fail(f"no trained model at {settings.model_path}: run `make train` first")
-    bot = str(Path(sys.executable).with_name("bot"))
-    started = [
-        start([bot, "serve", name], env, tmp / f"{name}.log", project_root) for name in processes
-    ]
-    urls = {
-        name: url
-        for name, url in zip(
-            ["rasa", "actions", "web"], health_urls(settings).values(), strict=True
-        )
-    }
-    try:
-        down = wait_until_up([urls[name] for name in processes], STARTUP_SECONDS)
-        if down:
-            logs = "\n".join(p.read_text()[-3000:] for p in tmp.glob("*.log"))
-            pytest.fail(f"servers not up after {STARTUP_SECONDS}s: {down}\n{logs}")
-        yield settings
-    finally:
-        for process in started:
-            stop(process)
-
-
-@pytest.fixture(scope="session")
-def servers(project_root, tmp_path_factory) -> Iterator[Settings]:
-    """The three processes of `make run`, with the trained model, on test ports."""
-    yield from serve(
-        project_root,
-        tmp_path_factory.mktemp("servers"),
-        {"RASA_PORT": "15005", "ACTION_PORT": "15055", "WEB_PORT": "18000"},
-        ["actions", "rasa", "web"],
-    )
-
-
-@pytest.fixture(scope="session")
-def secured_rasa(project_root, tmp_path_factory) -> Iterator[Settings]:
-    """A Rasa server started with RASA_AUTH_TOKEN set."""
-    yield from serve(
-        project_root,
-        tmp_path_factory.mktemp("secured"),
-        {"RASA_PORT": "15006", "ACTION_PORT": "15055", "RASA_AUTH_TOKEN": "test-token-4f2a"},
-        ["rasa"],
-    )
-
-
-def say(settings: Settings, sender: str, text: str, **headers: str) -> list[dict]:
-    response = requests.post(
-        f"{settings.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": text},
-        headers=headers,
-        timeout=60,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def expected(domain, clinic, name: str) -> str:
-    (variation,) = domain.responses[name]
-    return interpolate_text(variation["text"], clinic.response_variables())
+from bot.settings import Settings
+from tests.live import expected, say
 
 
 @pytest.mark.parametrize(
@@ -127,7 +27,11 @@ def expected(domain, clinic, name: str) -> str:
 )
 def test_answers_visitors_questions(servers, domain, clinic, question, response):
     replies = say(servers, uuid.uuid4().hex, question)
-    assert [r["text"] for r in replies] == [expected(domain, clinic, response)]
+    assert [r["text"] for r in replies] == [
+        expected(domain, clinic, response),
+        expected(domain, clinic, "utter_offer_intake"),
+    ]
+    assert [b["payload"] for b in replies[1]["buttons"]] == ["/start_intake", "/deny"]
 
 
 def test_greeting_carries_the_disclaimer_and_the_clinic(servers, clinic):
@@ -219,6 +123,7 @@ def test_alarms_are_answered_at_once_and_kept_on_the_conversation(
 ):
     sender = uuid.uuid4().hex
     say(servers, sender, "how long does duloxetine take to work")
+    say(servers, sender, "no thanks")
     replies = say(servers, sender, message)
     assert [r["text"] for r in replies] == [expected(domain, clinic, response)]
     assert slot_values(servers, sender, "triage_level")[-1] == triage
@@ -233,4 +138,5 @@ def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
         expected(domain, clinic, r) for r in ["utter_emergency", "utter_urgent", "utter_crisis"]
     }
     assert replies and not alarms & {r["text"] for r in replies}
+    assert replies[0]["text"] == expected(domain, clinic, "utter_intake_start")
     assert slot_values(servers, sender, "triage_level") in ([], ["routine"])

@@ -1,0 +1,1 @@
+"""The symptom intake: parsing answers and summarising them."""

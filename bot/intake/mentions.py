@@ -1,0 +1,103 @@
+"""What a visitor's message says about the intake questions, from the clinical concepts.
+
+The action server reads messages with the same spaCy concept pipeline as the NLU
+component (bot/nlu/concepts.py), so that an answer is understood the same way the safety
+screen understood it, negation included ("no tingling" is not tingling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from bot.nlu.concepts import Concept
+
+SPINE_LOCATIONS = ("lower_back", "mid_back", "neck")
+NEURO_SYMPTOMS = ("numbness", "tingling", "weakness")
+LIMBS = ("leg", "arm")
+# body parts and symptoms that say where pain spreads
+LIMB_OF_LOCATION = {"leg": "leg", "buttock": "leg", "foot": "leg", "arm": "arm", "hand": "arm"}
+LIMB_OF_SYMPTOM = {"radiating_leg": "leg", "radiating_arm": "arm", "below_knee": "leg"}
+# a condition named without a diagnosis also says where it hurts
+LOCATION_OF_CONDITION = {"neck_pain": "neck"}
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Intake facts stated in one message; tuples keep the visitor's order, no repeats."""
+
+    conditions: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    limbs: tuple[str, ...] = ()
+    limbs_denied: tuple[str, ...] = ()
+    below_knee: bool | None = None
+    neuro: tuple[str, ...] = ()
+    neuro_denied: tuple[str, ...] = ()
+    medicines: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def concept_pipeline() -> Language:
+    """The concept pipeline, built once per process on first use (never at import)."""
+    from bot.nlu.concepts import build_pipeline
+
+    return build_pipeline()
+
+
+def concepts_of(text: str | None) -> list[Concept]:
+    """Concepts of one message; none for an intent payload such as a button's "/affirm"."""
+    from bot.nlu.concepts import extract
+
+    if not text or text.lstrip().startswith("/"):
+        return []
+    return extract(concept_pipeline(), text)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def mentions_from(concepts: Iterable[Concept]) -> Mentions:
+    """Fold concepts into intake facts; only what the visitor asserts counts as present."""
+    concepts = list(concepts)
+    asserted = [c for c in concepts if c.asserted]
+    negated = [c for c in concepts if c.negated]
+    conditions = _unique(c.value for c in asserted if c.type == "condition")
+    locations = _unique(
+        [c.value for c in asserted if c.type == "body_location" and c.value in SPINE_LOCATIONS]
+        + [LOCATION_OF_CONDITION[v] for v in conditions if v in LOCATION_OF_CONDITION]
+    )
+    limbs = _unique(
+        [LIMB_OF_SYMPTOM[c.value] for c in asserted if c.value in LIMB_OF_SYMPTOM]
+        + [
+            LIMB_OF_LOCATION[c.value]
+            for c in asserted
+            if c.type == "body_location" and c.value in LIMB_OF_LOCATION
+        ]
+    )
+    limbs_denied = _unique(LIMB_OF_SYMPTOM[c.value] for c in negated if c.value in LIMB_OF_SYMPTOM)
+    below_knee: bool | None = None
+    if any(c.value == "below_knee" for c in asserted):
+        below_knee = True
+    elif any(c.value == "below_knee" for c in negated):
+        below_knee = False
+    return Mentions(
+        conditions=conditions,
+        locations=locations,
+        limbs=tuple(limb for limb in LIMBS if limb in limbs),
+        limbs_denied=tuple(limb for limb in LIMBS if limb in limbs_denied),
+        below_knee=below_knee,
+        neuro=tuple(s for s in NEURO_SYMPTOMS if any(c.value == s for c in asserted)),
+        neuro_denied=tuple(s for s in NEURO_SYMPTOMS if any(c.value == s for c in negated)),
+        medicines=_unique(c.value for c in asserted if c.type == "medication"),
+    )
+
+
+def mentions(text: str | None) -> Mentions:
+    """Intake facts stated in ``text``."""
+    return mentions_from(concepts_of(text))

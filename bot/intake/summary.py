@@ -1,0 +1,96 @@
+"""The intake summary shown to the visitor for confirmation, in plain words.
+
+Sentences rather than a table, so that it reads well in a chat bubble and to a screen
+reader. It repeats what the visitor said; it never interprets it (no diagnosis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.intake.form import NONE, SKIPPED
+
+LABELS = {
+    "lower_back": "lower back",
+    "mid_back": "mid back",
+    "neck": "neck",
+    "sciatica": "sciatica",
+    "herniated_disc": "a herniated (slipped) disc",
+    "pinched_nerve": "a pinched nerve",
+    "degenerative_disc_disease": "degenerative disc disease (wear and tear)",
+    "spinal_stenosis": "spinal stenosis",
+    "neck_pain": "neck pain, no name given",
+    "back_pain": "back pain, no name given",
+    "other": "another condition",
+    "leg": "a leg",
+    "arm": "an arm",
+    "numbness": "numbness",
+    "tingling": "tingling",
+    "weakness": "weakness",
+    "mri": "MRI",
+    "ct": "CT scan",
+    "xray": "X-ray",
+    "medication": "medicines",
+    "antidepressant": "antidepressants",
+    "physical_therapy": "physical therapy",
+    "injection": "injections",
+    "surgery": "surgery",
+}
+NOT_GIVEN = "not given"
+
+
+def _words(values: Any, none: str = "none") -> str:
+    """A readable list: "lower back and neck"."""
+    if values is None or values == SKIPPED:
+        return NOT_GIVEN
+    items = list(values) if isinstance(values, (list, tuple)) else [values]
+    if items == [NONE]:
+        return none
+    labels = [LABELS.get(str(v), str(v).replace("_", " ")) for v in items]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _spread(values: Mapping[str, Any]) -> str:
+    radiates = values.get("pain_radiates")
+    text = _words(radiates, none="no")
+    if isinstance(radiates, list) and "leg" in radiates:
+        below = values.get("below_knee")
+        if below is True:
+            text += ", below the knee"
+        elif below is False:
+            text += ", not below the knee"
+    return text
+
+
+def _duration(values: Mapping[str, Any]) -> str:
+    raw = values.get("pain_duration")
+    return NOT_GIVEN if raw in (None, SKIPPED) else f'"{raw}"'
+
+
+def _pain(values: Mapping[str, Any]) -> str:
+    score = values.get("pain_score")
+    return NOT_GIVEN if score in (None, SKIPPED) else f"{score} out of 10"
+
+
+def _imaging(values: Mapping[str, Any]) -> str:
+    text = _words(values.get("imaging"), none="no scans")
+    when = values.get("imaging_when")
+    if when not in (None, SKIPPED) and text not in (NOT_GIVEN, "no scans"):
+        text += f" ({when})"
+    return text
+
+
+def intake_summary(values: Mapping[str, Any]) -> str:
+    """One line per answer, as the visitor gave it."""
+    lines = [
+        f"Where: {_words(values.get('pain_location'))}.",
+        f"Condition: {_words(values.get('condition'))}.",
+        f"Spreads into: {_spread(values)}.",
+        f"For how long: {_duration(values)}.",
+        f"Pain now: {_pain(values)}.",
+        f"Numbness, tingling or weakness: {_words(values.get('neuro_symptoms'))}.",
+        f"Scans: {_imaging(values)}.",
+        f"Tried so far: {_words(values.get('treatments'), none='nothing yet')}.",
+    ]
+    return " ".join(lines)

@@ -1,0 +1,91 @@
+"""Real servers for the tests that talk to them: started as `make run` starts them.
+
+Fixtures that use these are in tests/conftest.py (``servers``, ``secured_rasa``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rasa.core.nlg.interpolator import interpolate_text
+
+from bot.readiness import health_urls, wait_until_up
+from bot.settings import Settings, load_settings
+
+STARTUP_SECONDS = 300
+
+
+def start(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def serve(
+    project_root: Path, tmp: Path, overrides: dict[str, str], processes: list[str]
+) -> Iterator[Settings]:
+    """Start `bot serve <process>` for each process, as `make run` does, and wait for them."""
+    env = {**os.environ, "TRACKER_STORE_DB": str(tmp / "trackers.db"), **overrides}
+    for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS"):
+        if name not in overrides:
+            env.pop(name, None)
+    settings = load_settings(env, root=project_root)
+    if not settings.model_path.exists():
+        pytest.fail(f"no trained model at {settings.model_path}: run `make train` first")
+    bot = str(Path(sys.executable).with_name("bot"))
+    started = [
+        start([bot, "serve", name], env, tmp / f"{name}.log", project_root) for name in processes
+    ]
+    urls = {
+        name: url
+        for name, url in zip(
+            ["rasa", "actions", "web"], health_urls(settings).values(), strict=True
+        )
+    }
+    try:
+        down = wait_until_up([urls[name] for name in processes], STARTUP_SECONDS)
+        if down:
+            logs = "\n".join(p.read_text()[-3000:] for p in tmp.glob("*.log"))
+            pytest.fail(f"servers not up after {STARTUP_SECONDS}s: {down}\n{logs}")
+        yield settings
+    finally:
+        for process in started:
+            stop(process)
+
+
+def say(settings: Settings, sender: str, text: str, **headers: str) -> list[dict]:
+    response = requests.post(
+        f"{settings.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        headers=headers,
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def expected(domain, clinic, name: str) -> str:
+    (variation,) = domain.responses[name]
+    return interpolate_text(variation["text"], clinic.response_variables())
