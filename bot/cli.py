@@ -175,3 +175,9 @@ def safety_eval(model_path: str, data_path: str, max_false_alarms: float) -> Non
         click.echo("FAIL: " + "; ".join(failures), err=True)
         sys.exit(1)
     click.echo("OK: every emergency and crisis caught; false alarms within the limit")
+
+
+# the leads database's commands (db, leads, slots) live in bot/cli_data.py
+from bot.cli_data import register as _register_data_commands  # noqa: E402
+
+_register_data_commands(main)

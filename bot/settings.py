@@ -29,6 +29,8 @@ class Settings:
     rasa_auth_token: str | None
     cors_origins: tuple[str, ...]
     tracker_store_db: Path
+    # where visitors' phone numbers are assumed to be when typed without a country code
+    phone_region: str = "US"
 
     @property
     def var_dir(self) -> Path:
@@ -88,4 +90,5 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         rasa_auth_token=env.get("RASA_AUTH_TOKEN") or None,
         cors_origins=tuple(origins),
         tracker_store_db=root / env.get("TRACKER_STORE_DB", "var/trackers.db"),
+        phone_region=env.get("PHONE_REGION", "US").strip().upper(),
     )

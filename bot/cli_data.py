@@ -1,0 +1,206 @@
+"""The ``bot db``, ``bot leads`` and ``bot slots`` commands: the leads database by hand.
+
+Output is for people unless ``--json`` asks for machines. Contact details are printed
+by ``leads list`` only. The leads and slots commands migrate the database first
+(idempotent and quick), so a fresh install needs no separate step.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+import click
+
+from bot.settings import Settings, load_settings
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _migrated_settings() -> Settings:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.migrate import upgrade
+
+    settings = load_settings()
+    try:
+        upgrade(settings.database_url)
+    except SQLAlchemyError as error:
+        _fail(f"cannot open the leads database (DATABASE_URL): {error}")
+    return settings
+
+
+def _clinic_zone(settings: Settings) -> ZoneInfo:
+    from bot.clinic import ClinicProfileError, load_clinic_profile
+
+    try:
+        return ZoneInfo(load_clinic_profile(settings.clinic_profile).timezone)
+    except ClinicProfileError as error:
+        _fail(str(error))
+
+
+@click.group("db")
+def db() -> None:
+    """The leads database (DATABASE_URL)."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the schema migrations; prints the revision the database is at."""
+    from bot.db.migrate import current_revision
+
+    url = _migrated_settings().database_url
+    click.echo(f"database at revision {current_revision(url)}")
+
+
+@click.group("leads")
+def leads() -> None:
+    """Visitors who agreed to be contacted."""
+
+
+def _lead_line(lead: dict[str, Any]) -> str:
+    active = [b["reference"] for b in lead["bookings"] if b["status"] == "active"]
+    return "  ".join(
+        [
+            f"#{lead['id']}",
+            lead["created_at"][:16].replace("T", " "),
+            lead["triage_level"],
+            lead["status"],
+            ",".join(lead["conditions"]) or "-",
+            active[0] if active else "-",
+        ]
+    )
+
+
+@leads.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for machines.")
+def leads_list(as_json: bool) -> None:
+    """All leads, newest first (id, created UTC, triage, status, conditions, booking)."""
+    from bot.db.session import session_scope
+    from bot.leads import list_leads
+
+    settings = _migrated_settings()
+    with session_scope(settings.database_url) as session:
+        found = list_leads(session)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for lead in found:
+        click.echo(_lead_line(lead))
+    click.echo(f"{len(found)} lead(s)")
+
+
+@leads.command("recover")
+@click.option(
+    "--tracker-db",
+    help="Rasa's tracker store: a SQLite file or a database URL (default: TRACKER_STORE_DB).",
+)
+def leads_recover(tracker_db: str | None) -> None:
+    """Rebuild leads that consenting conversations have but the database lacks."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.session import session_scope
+    from bot.leads import find_lead
+    from bot.recovery import recover_leads
+
+    settings = _migrated_settings()
+    tracker = tracker_db or str(settings.tracker_store_db)
+    try:
+        with session_scope(settings.database_url) as session:
+            recovered = recover_leads(session, tracker)
+            ids = [find_lead(session, conversation).id for conversation in recovered]
+    except (FileNotFoundError, LookupError, SQLAlchemyError) as error:
+        _fail(f"cannot read the tracker store: {error}")
+    listed = f": lead id(s) {', '.join(map(str, ids))}" if ids else ""
+    click.echo(f"rebuilt {len(ids)} lead(s){listed}")
+
+
+@click.group("slots")
+def slots() -> None:
+    """Times offered for scan reviews, in the clinic's time zone."""
+
+
+@slots.command("add")
+@click.option("--at", "at", required=True, help='Local start, "YYYY-MM-DD HH:MM".')
+@click.option("--weekly", default=1, show_default=True, help="How many weekly occurrences.")
+@click.option("--duration", default=30, show_default=True, help="Minutes.")
+def slots_add(at: str, weekly: int, duration: int) -> None:
+    """Offer a review slot (or the same time for several weeks)."""
+    from bot import booking
+    from bot.db.session import session_scope
+
+    settings = _migrated_settings()
+    zone = _clinic_zone(settings)
+    if duration <= 0:
+        _fail(f"--duration must be a positive number of minutes, got {duration}")
+    try:
+        starts = booking.weekly(booking.parse_local(at, zone.key), weekly)
+    except ValueError as error:
+        _fail(str(error))
+    if starts[0] <= datetime.now(timezone.utc):
+        _fail(f"{at} ({zone.key}) is in the past")
+    with session_scope(settings.database_url) as session:
+        created = booking.add_slots(session, starts, duration)
+    for slot in created:
+        click.echo(f"added #{slot.id}  {_local(slot.starts_at, zone)}  {duration} min")
+    skipped = len(starts) - len(created)
+    click.echo(
+        f"{len(created)} slot(s) added" + (f", {skipped} already offered" if skipped else "")
+    )
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+@slots.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for machines.")
+@click.option("--all", "show_all", is_flag=True, help="Past slots too.")
+def slots_list(as_json: bool, show_all: bool) -> None:
+    """Upcoming slots, booked or free."""
+    from sqlalchemy import select
+
+    from bot.db.models import Booking, ReviewSlot
+    from bot.db.session import session_scope
+
+    settings = _migrated_settings()
+    zone = _clinic_zone(settings)
+    query = select(ReviewSlot).order_by(ReviewSlot.starts_at)
+    if not show_all:
+        query = query.where(ReviewSlot.starts_at > datetime.now(timezone.utc))
+    with session_scope(settings.database_url) as session:
+        found = list(session.execute(query).scalars())
+        booked = set(
+            session.execute(select(Booking.slot_id).where(Booking.status == "active")).scalars()
+        )
+    rows = [
+        {
+            "id": slot.id,
+            "starts_at": slot.starts_at.isoformat(),
+            "local": slot.starts_at.astimezone(zone).isoformat(),
+            "duration_minutes": slot.duration_minutes,
+            "booked": slot.id in booked,
+        }
+        for slot in found
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for slot, row in zip(found, rows, strict=True):
+        state = "booked" if row["booked"] else "free"
+        click.echo(
+            f"#{row['id']}  {_local(slot.starts_at, zone)}  {row['duration_minutes']} min  {state}"
+        )
+    click.echo(f"{len(rows)} slot(s)")
+
+
+def register(main: click.Group) -> None:
+    """Add the data commands to the ``bot`` command line."""
+    for group in (db, leads, slots):
+        main.add_command(group)

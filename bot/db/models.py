@@ -1,0 +1,226 @@
+"""The leads database: who asked to be contacted, what they told the intake, their
+consent, and the scan-review slots they booked.
+
+Times are stored in UTC and always come back timezone-aware, on SQLite too (which has
+no time zones), so that comparisons with "now" can never silently mix zones.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.types import TypeDecorator
+
+TRIAGE_LEVELS = ("routine", "urgent", "emergency")
+LEAD_STATUSES = ("new", "contacted", "booked", "closed")
+BOOKING_STATUSES = ("active", "cancelled")
+
+# Constraint names are spelled out (alembic's batch mode on SQLite needs names); the
+# convention names the rest the same way on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def touch(record: Lead | Intake, now: datetime) -> None:
+    """Set ``updated_at`` to ``now`` even when it already holds that value: otherwise
+    the column's onupdate default would replace it with the clock's time."""
+    record.updated_at = now
+    flag_modified(record, "updated_at")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware timestamp stored in UTC; naive datetimes are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone-aware one")
+        value = value.astimezone(timezone.utc)
+        # SQLite keeps text without an offset: store the UTC wall time
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Lead(Base):
+    """A visitor who agreed to be contacted; one per conversation."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="ck_leads_contact"),
+        CheckConstraint(_in("triage_level", TRIAGE_LEVELS), name="ck_leads_triage_level"),
+        CheckConstraint(_in("status", LEAD_STATUSES), name="ck_leads_status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    # the Rasa sender id: the way back to the transcript
+    conversation_id = Column(String(128), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    email = Column(String(254))
+    phone = Column(String(32))  # E.164
+    preferred_contact = Column(String(16))  # call | text | email
+    preferred_time = Column(String(16))  # morning | afternoon | evening | any
+    triage_level = Column(String(16), nullable=False, default="routine", server_default="routine")
+    conditions = Column(JSON, nullable=False, default=list)
+    source_page = Column(String(2048))
+    status = Column(String(16), nullable=False, default="new", server_default="new")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    intake = relationship(
+        "Intake",
+        uselist=False,
+        back_populates="lead",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    consent = relationship(
+        "Consent",
+        uselist=False,
+        back_populates="lead",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    bookings = relationship(
+        "Booking",
+        back_populates="lead",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Booking.id",
+    )
+
+
+class Intake(Base):
+    """The intake answers, kept as the conversation's slots, plus the fields staff sort by."""
+
+    __tablename__ = "intakes"
+    __table_args__ = (CheckConstraint("pain_score BETWEEN 0 AND 10", name="ck_intakes_pain_score"),)
+
+    id = Column(Integer, primary_key=True)
+    lead_id = Column(
+        Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    answers = Column(JSON, nullable=False, default=dict)  # slot name -> value
+    summary = Column(Text)
+    duration_category = Column(String(16))
+    pain_score = Column(Integer)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    lead = relationship("Lead", back_populates="intake")
+
+
+class Consent(Base):
+    """What the visitor agreed to, to which wording, and when (privacy law asks for all)."""
+
+    __tablename__ = "consents"
+
+    id = Column(Integer, primary_key=True)
+    lead_id = Column(
+        Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    notice_version = Column(String(32), nullable=False)
+    agreed = Column(Boolean, nullable=False)
+    contact_opt_in = Column(Boolean, nullable=False)  # calls and texts (US TCPA)
+    given_at = Column(UTCDateTime, nullable=False)
+
+    lead = relationship("Lead", back_populates="consent")
+
+
+class ReviewSlot(Base):
+    """A time the clinic offers for reviewing a visitor's scan."""
+
+    __tablename__ = "review_slots"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="ck_review_slots_duration_minutes"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    starts_at = Column(UTCDateTime, nullable=False, unique=True)
+    duration_minutes = Column(Integer, nullable=False, default=30, server_default="30")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    bookings = relationship("Booking", back_populates="slot", passive_deletes="all")
+
+
+_ACTIVE = text("status = 'active'")
+
+
+class Booking(Base):
+    """A lead's claim on a slot. Cancelled bookings stay, for the record."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(_in("status", BOOKING_STATUSES), name="ck_bookings_status"),
+        # The database, not the code, decides who gets a slot: at most one active
+        # booking per slot, and per lead, however many requests race.
+        Index(
+            "uq_bookings_active_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+        Index(
+            "uq_bookings_active_lead",
+            "lead_id",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    slot_id = Column(
+        Integer, ForeignKey("review_slots.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    lead_id = Column(
+        Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    reference = Column(String(12), nullable=False, unique=True)
+    status = Column(String(16), nullable=False, default="active", server_default="active")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    cancelled_at = Column(UTCDateTime)
+
+    slot = relationship("ReviewSlot", back_populates="bookings")
+    lead = relationship("Lead", back_populates="bookings")

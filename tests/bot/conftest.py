@@ -1,0 +1,99 @@
+"""Real databases for the tests of the leads database and its services.
+
+``database_url`` is an empty database, once as a SQLite file and once as a fresh
+PostgreSQL database (created per test, dropped afterwards). PostgreSQL is skipped when
+the server can't be reached, unless REQUIRE_POSTGRES=1 makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.migrate import upgrade
+from bot.db.session import dispose_engines, session_factory
+
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_database() -> Iterator[str]:
+    server = make_url(os.environ.get("TEST_POSTGRES_URL", POSTGRES_SERVER))
+    admin = sa.create_engine(
+        server,
+        future=True,
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+        connect_args={"connect_timeout": 5},
+    )
+    name = f"test_leads_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0]
+        message = f"PostgreSQL not reachable at {server.render_as_string()}: {reason}"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        dispose_engines()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database; the test's engines are disposed of afterwards."""
+    if request.param == "postgresql":
+        yield from _postgres_database()
+        return
+    yield f"sqlite:///{tmp_path / 'var' / 'leads.db'}"
+    dispose_engines()
+
+
+@pytest.fixture
+def migrated_url(database_url) -> str:
+    """The database with the schema migrated to the latest revision."""
+    upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture
+def factory(migrated_url) -> sessionmaker:
+    return session_factory(migrated_url)
+
+
+@pytest.fixture
+def session(factory) -> Iterator[Session]:
+    """A session on the migrated database; tests commit what other sessions must see."""
+    with factory() as session:
+        yield session
+
+
+@pytest.fixture
+def make_lead(factory):
+    """Store a minimal lead (committed) and return its id."""
+    from bot.db.models import Lead
+
+    def make(conversation_id: str = "conversation-1", **fields) -> int:
+        with factory.begin() as session:
+            lead = Lead(
+                conversation_id=conversation_id,
+                name=fields.pop("name", "Ana Test"),
+                email=fields.pop("email", "ana@example.com"),
+                **fields,
+            )
+            session.add(lead)
+            session.flush()
+            return lead.id
+
+    return make
