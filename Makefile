@@ -50,6 +50,7 @@ train: $(MODEL)
 
 run: $(MODEL)
 	@mkdir -p var
+	$(BOT) db upgrade
 	$(BIN)/honcho start -f Procfile
 
 # Chat in the terminal: the action server runs in the background for the session.

@@ -6,7 +6,6 @@ bot/intake/summary.py; responses live in domain.yml.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,18 +13,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from bot.clinic import ClinicProfile, load_clinic_profile
+from actions.common import clinic_profile
 from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, read_message, required_slots
 from bot.intake.summary import intake_summary
-from bot.settings import load_settings
 
 INTAKE_SLOTS = FORM_SLOTS + DERIVED_SLOTS
-
-
-@lru_cache(maxsize=1)
-def clinic_profile() -> ClinicProfile:
-    """The clinic profile, read once per action-server process."""
-    return load_clinic_profile(load_settings().clinic_profile)
 
 
 def intake_values(tracker: Tracker) -> dict[str, Any]:

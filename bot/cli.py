@@ -36,8 +36,20 @@ def serve_rasa() -> None:
 
 @serve.command("actions")
 def serve_actions() -> None:
-    """The rasa-sdk action server, on loopback unless ACTION_HOST says otherwise."""
+    """The rasa-sdk action server, on loopback unless ACTION_HOST says otherwise.
+
+    The leads database is migrated first, so that the first lead can be saved. If it is
+    unreachable the server starts anyway: conversations and alarms work, a lead that
+    cannot be saved stays on its conversation for `bot leads recover`."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.migrate import upgrade
+
     settings = load_settings()
+    try:
+        upgrade(settings.database_url)
+    except SQLAlchemyError as error:
+        click.echo(f"warning: leads database not migrated: {type(error).__name__}", err=True)
     launch.exec_process(
         launch.action_server_command(settings),
         launch.action_server_environment(settings),

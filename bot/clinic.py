@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, HttpUrl, ValidationError, constr, validator
+from pydantic import BaseModel, HttpUrl, ValidationError, conint, constr, validator
 
 NonEmpty = constr(strip_whitespace=True, min_length=1)
 
@@ -32,6 +32,8 @@ class ClinicProfile(BaseModel):
     privacy_policy_url: HttpUrl
     # an IANA time zone: "today", review slots and callbacks are in the clinic's time
     timezone: NonEmpty = "America/New_York"
+    # how long an unconverted lead is kept, as the consent notice says
+    retention_days: conint(ge=1, le=3650) = 180
 
     class Config:
         extra = "forbid"

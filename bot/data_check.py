@@ -21,7 +21,8 @@ UNUSED_RESPONSE = re.compile(
 )
 DUPLICATED_FAQ = "duplicated intents have been found across multiple domain files: faq"
 RESPONSE_LITERAL = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
-ACTION_CODE = ("actions", "bot/intake")
+# the action server's code that sends responses by name (forms' re-asks, notes, offers)
+ACTION_CODE = ("actions", "bot/intake", "bot/lead_form.py")
 
 
 def form_ask_responses(domain: Mapping[str, Any]) -> set[str]:
@@ -38,7 +39,9 @@ def responses_named_in_code(root: Path, folders: Iterable[str] = ACTION_CODE) ->
     """Responses that the action server's code sends by name."""
     names: set[str] = set()
     for folder in folders:
-        for path in sorted((root / folder).rglob("*.py")):
+        base = root / folder
+        paths = [base] if base.is_file() else sorted(base.rglob("*.py"))
+        for path in paths:
             names.update(RESPONSE_LITERAL.findall(path.read_text(encoding="utf-8")))
     return names
 

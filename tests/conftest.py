@@ -56,3 +56,17 @@ def secured_rasa(project_root, tmp_path_factory) -> Iterator[Settings]:
         {"RASA_PORT": "15006", "ACTION_PORT": "15055", "RASA_AUTH_TOKEN": "test-token-4f2a"},
         ["rasa"],
     )
+
+
+@pytest.fixture(scope="session")
+def postgres_servers(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """Rasa and the action server with the leads in a fresh PostgreSQL database."""
+    from tests.databases import postgres_database
+
+    for url in postgres_database():
+        yield from live.serve(
+            project_root,
+            tmp_path_factory.mktemp("postgres-servers"),
+            {"RASA_PORT": "15007", "ACTION_PORT": "15057", "DATABASE_URL": url},
+            ["actions", "rasa"],
+        )

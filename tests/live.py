@@ -47,7 +47,13 @@ def serve(
     project_root: Path, tmp: Path, overrides: dict[str, str], processes: list[str]
 ) -> Iterator[Settings]:
     """Start `bot serve <process>` for each process, as `make run` does, and wait for them."""
-    env = {**os.environ, "TRACKER_STORE_DB": str(tmp / "trackers.db"), **overrides}
+    env = {
+        **os.environ,
+        "TRACKER_STORE_DB": str(tmp / "trackers.db"),
+        # never the developer's var/leads.db
+        "DATABASE_URL": f"sqlite:///{tmp / 'leads.db'}",
+        **overrides,
+    }
     for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS"):
         if name not in overrides:
             env.pop(name, None)

@@ -67,7 +67,7 @@ def test_a_full_intake_from_a_description(servers, visitor):
     assert "Spreads into: a leg, below the knee." in summary["text"]
     assert "Scans: MRI (last year)." in summary["text"]
     assert [b["payload"] for b in summary["buttons"]] == ["/affirm", "/deny"]
-    assert texts(visitor("/affirm")) == [r("utter_intake_done")]
+    assert texts(visitor("/affirm")) == [r("utter_intake_done"), r("utter_ask_consent_given")]
     slots = latest_slots(servers, visitor.sender)
     assert slots["condition"] == ["sciatica"]
     assert slots["pain_location"] == ["lower_back"]
@@ -123,7 +123,10 @@ def test_a_correction_mid_form_and_at_the_summary(servers, visitor):
     assert noted["text"] == r("utter_intake_noted")
     assert "Pain now: 6 out of 10." in summary["text"]
     assert "Condition: neck pain, no name given." in summary["text"]
-    assert texts(visitor("yes that's right")) == [r("utter_intake_done")]
+    assert texts(visitor("yes that's right")) == [
+        r("utter_intake_done"),
+        r("utter_ask_consent_given"),
+    ]
 
 
 def test_stop_ends_the_intake_politely_and_clears_it(servers, visitor):

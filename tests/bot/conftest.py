@@ -7,54 +7,21 @@ the server can't be reached, unless REQUIRE_POSTGRES=1 makes that a failure.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.migrate import upgrade
 from bot.db.session import dispose_engines, session_factory
-
-POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _postgres_database() -> Iterator[str]:
-    server = make_url(os.environ.get("TEST_POSTGRES_URL", POSTGRES_SERVER))
-    admin = sa.create_engine(
-        server,
-        future=True,
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-        connect_args={"connect_timeout": 5},
-    )
-    name = f"test_leads_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0]
-        message = f"PostgreSQL not reachable at {server.render_as_string()}: {reason}"
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+from tests.databases import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> Iterator[str]:
     """An empty database; the test's engines are disposed of afterwards."""
     if request.param == "postgresql":
-        yield from _postgres_database()
+        yield from postgres_database()
         return
     yield f"sqlite:///{tmp_path / 'var' / 'leads.db'}"
     dispose_engines()

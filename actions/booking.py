@@ -1,0 +1,222 @@
+"""Scan-review booking: offer free slots as buttons, book, move and cancel.
+
+The booking rules (atomic, one active booking per slot and per lead) live in
+bot/booking.py; these actions only talk to the visitor.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import clinic_profile, settings, utc_now
+from bot.booking import (
+    BookingError,
+    BookingNotFound,
+    SlotTaken,
+    SlotUnavailable,
+    book,
+    cancel,
+    free_slots,
+    move,
+)
+from bot.db.models import ReviewSlot
+from bot.db.session import session_factory, session_scope
+
+logger = logging.getLogger(__name__)
+SCAN_KINDS = frozenset({"mri", "ct"})
+ORDINALS = {
+    "first": 0, "1st": 0, "one": 0, "1": 0,
+    "second": 1, "2nd": 1, "two": 1, "2": 1,
+    "third": 2, "3rd": 2, "three": 2, "3": 2,
+}  # fmt: skip
+_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
+
+
+def scan_on_file(tracker: Tracker) -> bool:
+    """The intake says the visitor has had an MRI or CT."""
+    imaging = tracker.get_slot("imaging")
+    return isinstance(imaging, list) and bool(SCAN_KINDS & set(imaging))
+
+
+def review_requested(tracker: Tracker) -> bool:
+    """The visitor asked for a scan review at some point in the conversation."""
+    return any(
+        event.get("event") == "user"
+        and (event.get("parse_data") or {}).get("intent", {}).get("name") == "request_review"
+        for event in tracker.events
+    )
+
+
+def slot_label(slot: ReviewSlot) -> str:
+    """ "Tue 1 Dec, 9:00 AM" in the clinic's time zone."""
+    local = slot.starts_at.astimezone(ZoneInfo(clinic_profile().timezone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%I:%M %p}".replace(" 0", " ")
+
+
+def _slot_buttons(slots: list[ReviewSlot]) -> list[dict[str, str]]:
+    buttons = [
+        {"title": slot_label(s), "payload": f'/choose_slot{{"review_slot": "{s.id}"}}'}
+        for s in slots
+    ]
+    return buttons + [
+        {"title": "Another time", "payload": "/another_time"},
+        {"title": "Just call me", "payload": "/just_call"},
+    ]
+
+
+def offer_review(
+    dispatcher: CollectingDispatcher,
+    after: datetime | None,
+    response: str = "utter_offer_review",
+    slots: list[ReviewSlot] | None = None,
+) -> list[EventType]:
+    """Show the next three free review slots (after ``after``) as buttons."""
+    if slots is None:
+        with session_scope(settings().database_url) as session:
+            slots = free_slots(session, after=max(after or utc_now(), utc_now()), limit=3)
+    if not slots:
+        dispatcher.utter_message(response="utter_review_no_slots")
+        return [SlotSet("offered_slot_ids", None)]
+    dispatcher.utter_message(response=response, buttons=_slot_buttons(slots))
+    return [SlotSet("offered_slot_ids", [s.id for s in slots])]
+
+
+def _last_offered_start(tracker: Tracker) -> datetime | None:
+    ids = tracker.get_slot("offered_slot_ids") or []
+    if not ids:
+        return None
+    with session_scope(settings().database_url) as session:
+        slot = session.get(ReviewSlot, ids[-1])
+        return slot.starts_at if slot else None
+
+
+class ActionOfferReview(Action):
+    """Offers review slots: after an ask, for "another time" (later ones) or a move."""
+
+    def name(self) -> str:
+        return "action_offer_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "move_booking" and not tracker.get_slot("booking_reference"):
+            dispatcher.utter_message(response="utter_review_no_booking")
+            return []
+        if intent != "another_time" and not scan_on_file(tracker) and not review_requested(tracker):
+            dispatcher.utter_message(response="utter_review_needs_scan")
+            return []
+        try:
+            if intent == "another_time":
+                after = _last_offered_start(tracker)
+                return offer_review(dispatcher, after, response="utter_review_more_times")
+            return offer_review(dispatcher, after=None)
+        except SQLAlchemyError as error:
+            logger.error("review slots not read: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_review_failed")
+            return []
+
+
+def chosen_slot_id(tracker: Tracker) -> int | None:
+    """The slot from a button's payload, or "the second one" among those offered."""
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "review_slot":
+            try:
+                return int(entity.get("value"))
+            except (TypeError, ValueError):
+                return None
+    offered = tracker.get_slot("offered_slot_ids") or []
+    found = _ORDINAL.search(message.get("text") or "")
+    if found and ORDINALS[found.group(1).lower()] < len(offered):
+        return offered[ORDINALS[found.group(1).lower()]]
+    return None
+
+
+class ActionBookReview(Action):
+    """Books the chosen slot (or moves an existing booking to it); a lost race offers
+    the next free slots."""
+
+    def name(self) -> str:
+        return "action_book_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lead_id = tracker.get_slot("lead_id")
+        slot_id = chosen_slot_id(tracker)
+        if lead_id is None:
+            dispatcher.utter_message(response="utter_review_needs_details")
+            return []
+        if slot_id is None:
+            dispatcher.utter_message(response="utter_review_pick_again")
+            return []
+        factory = session_factory(settings().database_url)
+        now = utc_now()
+        reference = tracker.get_slot("booking_reference")
+        try:
+            if reference:
+                booking = move(factory, int(lead_id), reference, slot_id, now)
+            else:
+                booking = book(factory, int(lead_id), slot_id, now)
+        except SlotTaken as taken:
+            dispatcher.utter_message(response="utter_review_taken")
+            return offer_review(dispatcher, None, slots=taken.alternatives)
+        except (SlotUnavailable, BookingNotFound):
+            dispatcher.utter_message(response="utter_review_unavailable")
+            return offer_review(dispatcher, after=None)
+        except (BookingError, SQLAlchemyError) as error:
+            logger.error("review not booked: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_review_failed")
+            return []
+        with session_scope(settings().database_url) as session:
+            slot = session.get(ReviewSlot, booking.slot_id)
+            label = slot_label(slot)
+        return self._booked(dispatcher, booking.reference, label)
+
+    @staticmethod
+    def _booked(dispatcher: CollectingDispatcher, reference: str, label: str) -> list[EventType]:
+        events: list[EventType] = [
+            SlotSet("booking_reference", reference),
+            SlotSet("booking_starts", label),
+            SlotSet("offered_slot_ids", None),
+        ]
+        dispatcher.utter_message(
+            response="utter_review_booked", booking_reference=reference, booking_starts=label
+        )
+        return events
+
+
+class ActionCancelReview(Action):
+    """Cancels the conversation's booking, which frees its slot for others."""
+
+    def name(self) -> str:
+        return "action_cancel_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lead_id, reference = tracker.get_slot("lead_id"), tracker.get_slot("booking_reference")
+        if lead_id is None or not reference:
+            dispatcher.utter_message(response="utter_review_no_booking")
+            return []
+        try:
+            cancel(session_factory(settings().database_url), int(lead_id), reference, utc_now())
+        except BookingNotFound:
+            dispatcher.utter_message(response="utter_review_no_booking")
+            return []
+        except SQLAlchemyError as error:
+            logger.error("review not cancelled: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_review_failed")
+            return []
+        dispatcher.utter_message(response="utter_review_cancelled", booking_reference=reference)
+        return [SlotSet("booking_reference", None), SlotSet("booking_starts", None)]

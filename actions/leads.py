@@ -1,0 +1,181 @@
+"""Consent, contact details and saving the lead: thin adapters over bot/.
+
+The form's reading is bot/lead_form.py; the one mapping from the conversation to a lead
+is bot.leads.draft_from_slots (also used by `bot leads recover`), so a lead that could
+not be saved is rebuilt from the same slots once the database is back.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.booking import offer_review, review_requested, scan_on_file
+from actions.common import settings, utc_now
+from bot.db.session import session_scope
+from bot.lead_form import LEAD_FORM_SLOTS, contact_changes, contact_methods, read_message
+from bot.lead_form import required_slots as lead_required_slots
+from bot.leads import draft_from_slots, save_lead
+
+logger = logging.getLogger(__name__)
+CONTACT_SLOTS = ("contact_name", "contact_email", "contact_phone", "contact_method", "contact_time")
+LEAD_SLOTS = LEAD_FORM_SLOTS + CONTACT_SLOTS + ("consent_version", "consent_at", "source_page")
+METHOD_BUTTONS = {"call": "A phone call", "text": "A text message", "email": "An email"}
+
+
+def lead_values(tracker: Tracker) -> dict[str, Any]:
+    """The consent and contact answers so far."""
+    return {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
+
+
+def source_page(tracker: Tracker) -> str | None:
+    """The page the widget says the visitor is on, without query string or fragment."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    page = metadata.get("page") if isinstance(metadata, dict) else None
+    if not isinstance(page, str) or not page.startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(page)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"[:2048]
+
+
+class ValidateLeadForm(FormValidationAction):
+    """Reads each message of the consent and contact form (bot/lead_form.py)."""
+
+    def name(self) -> str:
+        return "validate_lead_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        return lead_required_slots(lead_values(tracker))
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        reading = read_message(
+            text=message.get("text") or "",
+            intent=(message.get("intent") or {}).get("name"),
+            requested_slot=tracker.get_slot(REQUESTED_SLOT),
+            values=lead_values(tracker),
+            now=utc_now(),
+            region=settings().phone_region,
+        )
+        for response in reading.responses:
+            dispatcher.utter_message(response=response)
+        slots = dict(reading.slots)
+        if slots.get("consent_given") is True:
+            slots["source_page"] = source_page(tracker)
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in slots.items()]
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
+
+
+class ActionAskContactPoint(Action):
+    """Asks for a phone number, or for an email address when calls and texts are off."""
+
+    def name(self) -> str:
+        return "action_ask_contact_point"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        opted_in = tracker.get_slot("contact_opt_in")
+        dispatcher.utter_message(
+            response="utter_ask_contact_phone" if opted_in else "utter_ask_contact_email"
+        )
+        return []
+
+
+class ActionAskContactMethod(Action):
+    """Offers only the ways of contact the visitor's details and opt-in allow."""
+
+    def name(self) -> str:
+        return "action_ask_contact_method"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        buttons = [
+            {"title": METHOD_BUTTONS[method], "payload": method}
+            for method in contact_methods(lead_values(tracker))
+        ]
+        dispatcher.utter_message(response="utter_ask_contact_method", buttons=buttons)
+        return []
+
+
+def save_conversation_lead(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+) -> list[EventType]:
+    """Save (or update) the conversation's lead; on a database failure apologise with
+    the clinic's phone and keep everything on the conversation for `bot leads recover`."""
+    draft = draft_from_slots(tracker.sender_id, slots)
+    if draft is None:
+        return []
+    try:
+        with session_scope(settings().database_url) as session:
+            lead_id = save_lead(session, draft).id
+    except SQLAlchemyError as error:
+        # no personal data in logs: the error class and the conversation only
+        logger.error("lead not saved for a conversation: %s", type(error).__name__)
+        dispatcher.utter_message(response="utter_lead_save_failed")
+        return [SlotSet("lead_saved", False)]
+    return [SlotSet("lead_saved", True), SlotSet("lead_id", lead_id)]
+
+
+class ActionSaveLead(Action):
+    """Saves the lead after consent and contact, then offers a scan review if it fits."""
+
+    def name(self) -> str:
+        return "action_save_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = save_conversation_lead(dispatcher, tracker, tracker.current_slot_values())
+        if SlotSet("lead_saved", True) not in events:
+            return events
+        already_saved = tracker.get_slot("lead_saved")
+        if not already_saved:
+            dispatcher.utter_message(response="utter_lead_saved")
+        if not tracker.get_slot("booking_reference"):
+            if scan_on_file(tracker):
+                events += offer_review(dispatcher, after=None)
+            elif review_requested(tracker):
+                dispatcher.utter_message(response="utter_review_needs_scan")
+        return events
+
+
+class ActionUpdateContact(Action):
+    """ "Sorry, my email is ..." after the lead was saved: update it, then save again."""
+
+    def name(self) -> str:
+        return "action_update_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        values = tracker.current_slot_values()
+        changes = contact_changes(
+            (tracker.latest_message or {}).get("text") or "", values, settings().phone_region
+        )
+        if not changes:
+            dispatcher.utter_message(response="utter_contact_update_unclear")
+            return []
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in changes.items()]
+        saved = save_conversation_lead(dispatcher, tracker, {**values, **changes})
+        if SlotSet("lead_saved", True) in saved:
+            dispatcher.utter_message(response="utter_contact_updated")
+        return events + saved

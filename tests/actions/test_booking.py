@@ -1,0 +1,138 @@
+"""Scan-review booking actions on real Trackers and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import ActionBookReview, ActionCancelReview, ActionOfferReview
+from bot.booking import add_slots, book
+from bot.db.models import Lead
+from bot.db.session import session_factory, session_scope
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def tracker(text="", intent="choose_slot", entities=(), events=(), **slots):
+    return Tracker(
+        sender_id="conversation-7",
+        slots=slots,
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": list(entities),
+        },
+        events=list(events),
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, t):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+
+
+def setup(url, n_slots=5):
+    """Two leads and ``n_slots`` future review slots; returns their ids."""
+    now = datetime.now(timezone.utc)
+    with session_scope(url) as session:
+        leads = [
+            Lead(conversation_id=f"c{i}", name="Test", email=f"t{i}@example.com") for i in (1, 2)
+        ]
+        session.add_all(leads)
+        slots = add_slots(session, [now + timedelta(days=d + 1) for d in range(n_slots)])
+        session.flush()
+        return [lead.id for lead in leads], [slot.id for slot in slots]
+
+
+def entity(slot_id):
+    return [{"entity": "review_slot", "value": str(slot_id)}]
+
+
+def test_offer_lists_three_free_times_plus_choices(leads_db):
+    _, slot_ids = setup(leads_db)
+    slots, messages = run(ActionOfferReview(), tracker(intent="request_review", imaging=["ct"]))
+    assert slots["offered_slot_ids"] == slot_ids[:3]
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[-2:] == ["Another time", "Just call me"]
+
+
+def test_another_time_offers_later_ones(leads_db):
+    _, slot_ids = setup(leads_db)
+    slots, messages = run(
+        ActionOfferReview(), tracker(intent="another_time", offered_slot_ids=slot_ids[:3])
+    )
+    assert slots["offered_slot_ids"] == slot_ids[3:5]
+    assert messages[0]["response"] == "utter_review_more_times"
+
+
+def test_no_scan_no_offer(leads_db):
+    setup(leads_db)
+    _, messages = run(
+        ActionOfferReview(),
+        tracker(intent="move_booking", imaging=["none"], booking_reference="ABCDEFGH"),
+    )
+    assert messages[0]["response"] == "utter_review_needs_scan"
+
+
+def test_booking_by_button_and_by_ordinal(leads_db):
+    (lead, _), slot_ids = setup(leads_db)
+    slots, messages = run(ActionBookReview(), tracker(entities=entity(slot_ids[0]), lead_id=lead))
+    assert len(slots["booking_reference"]) == 8
+    assert messages[0]["response"] == "utter_review_booked"
+    assert messages[0]["booking_reference"] == slots["booking_reference"]
+    # moving by "the second one" among the times offered
+    moved, _ = run(
+        ActionBookReview(),
+        tracker(
+            "the second one",
+            lead_id=lead,
+            offered_slot_ids=slot_ids[2:5],
+            booking_reference=slots["booking_reference"],
+        ),
+    )
+    assert moved["booking_reference"] != slots["booking_reference"]
+    with session_scope(leads_db) as session:
+        booked = session.get(Lead, lead).bookings
+        assert {(b.slot_id, b.status) for b in booked} == {
+            (slot_ids[0], "cancelled"),
+            (slot_ids[3], "active"),
+        }
+
+
+def test_a_lost_race_offers_the_next_free_times(leads_db):
+    (lead, rival), slot_ids = setup(leads_db)
+    book(session_factory(leads_db), rival, slot_ids[0], datetime.now(timezone.utc))
+    slots, messages = run(ActionBookReview(), tracker(entities=entity(slot_ids[0]), lead_id=lead))
+    assert [m["response"] for m in messages] == ["utter_review_taken", "utter_offer_review"]
+    assert slots["offered_slot_ids"] == slot_ids[1:4]
+    assert "booking_reference" not in slots
+
+
+def test_booking_needs_the_lead(leads_db):
+    _, slot_ids = setup(leads_db)
+    _, messages = run(ActionBookReview(), tracker(entities=entity(slot_ids[0])))
+    assert messages[0]["response"] == "utter_review_needs_details"
+
+
+def test_cancel_frees_the_slot(leads_db):
+    (lead, rival), slot_ids = setup(leads_db)
+    slots, _ = run(ActionBookReview(), tracker(entities=entity(slot_ids[0]), lead_id=lead))
+    cancelled, messages = run(
+        ActionCancelReview(),
+        tracker(
+            intent="cancel_booking", lead_id=lead, booking_reference=slots["booking_reference"]
+        ),
+    )
+    assert cancelled == {"booking_reference": None, "booking_starts": None}
+    assert messages[0]["response"] == "utter_review_cancelled"
+    assert book(session_factory(leads_db), rival, slot_ids[0], datetime.now(timezone.utc))

@@ -1,0 +1,143 @@
+"""Consent, contact and saving the lead, on real Trackers and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+from actions.leads import ActionSaveLead, ActionUpdateContact, ValidateLeadForm
+from bot.booking import add_slots
+from bot.db.session import session_scope
+from bot.leads import CONSENT_NOTICE_VERSION, list_leads
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+CONTACT = {
+    "consent_given": True,
+    "consent_version": CONSENT_NOTICE_VERSION,
+    "consent_at": "2026-11-27T15:00:00+00:00",
+    "contact_opt_in": True,
+    "contact_name": "Ana Test",
+    "contact_phone": "+13125550142",
+    "contact_point": "given",
+    "contact_method": "call",
+    "contact_time": "morning",
+    "triage_level": "routine",
+    "condition": ["herniated_disc"],
+    "imaging": ["mri"],
+    "intake_summary": "Where: lower back.",
+}
+
+
+def tracker(text="", intent="inform", requested=None, metadata=None, **slots):
+    return Tracker(
+        sender_id="conversation-42",
+        slots={"requested_slot": requested, "lead_saved": False, **slots},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "metadata": metadata or {},
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "lead_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, t):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return events, dispatcher.messages
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_consent_records_version_time_and_the_page_without_its_query(leads_db):
+    events, _ = run(
+        ValidateLeadForm(),
+        tracker(
+            "/affirm",
+            "affirm",
+            requested="consent_given",
+            metadata={"page": "https://clinic.example/sciatica?utm_source=ad&email=x#top"},
+        ),
+    )
+    slots = slots_of(events)
+    assert slots["consent_given"] is True
+    assert slots["consent_version"] == CONSENT_NOTICE_VERSION
+    assert slots["source_page"] == "https://clinic.example/sciatica"
+
+
+def test_declining_consent_ends_the_form(leads_db):
+    events, _ = run(ValidateLeadForm(), tracker("no", "deny", requested="consent_given"))
+    slots = slots_of(events)
+    assert slots["consent_given"] is False
+    assert slots["requested_slot"] is None
+
+
+def test_the_lead_is_saved_once_and_a_review_offered(leads_db):
+    now = datetime.now(timezone.utc)
+    with session_scope(leads_db) as session:
+        add_slots(session, [now + timedelta(days=d) for d in (1, 2, 3, 4)])
+    events, messages = run(ActionSaveLead(), tracker(**CONTACT))
+    slots = slots_of(events)
+    assert slots["lead_saved"] is True
+    assert [m["response"] for m in messages] == ["utter_lead_saved", "utter_offer_review"]
+    buttons = messages[1]["buttons"]
+    assert len(buttons) == 5 and buttons[-1]["payload"] == "/just_call"
+    assert buttons[0]["payload"].startswith('/choose_slot{"review_slot": ')
+    assert len(slots["offered_slot_ids"]) == 3
+    run(ActionSaveLead(), tracker(**CONTACT, lead_saved=True, lead_id=slots["lead_id"]))
+    with session_scope(leads_db) as session:
+        (lead,) = list_leads(session)
+    assert lead["conversation_id"] == "conversation-42"
+    assert lead["phone"] == "+13125550142"
+    assert lead["consent"]["notice_version"] == CONSENT_NOTICE_VERSION
+    assert lead["conditions"] == ["herniated_disc"]
+
+
+def test_no_lead_without_consent(leads_db):
+    events, messages = run(ActionSaveLead(), tracker(**{**CONTACT, "consent_given": False}))
+    assert events == [] and messages == []
+    with session_scope(leads_db) as session:
+        assert list_leads(session) == []
+
+
+def test_database_down_apologises_and_keeps_the_details(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/unreachable")
+    common.settings.cache_clear()
+    try:
+        events, messages = run(ActionSaveLead(), tracker(**CONTACT))
+    finally:
+        common.settings.cache_clear()
+    assert slots_of(events) == {"lead_saved": False}
+    assert [m["response"] for m in messages] == ["utter_lead_save_failed"]
+
+
+def test_a_new_email_after_saving_updates_the_lead(leads_db):
+    events, _ = run(ActionSaveLead(), tracker(**CONTACT))
+    saved = {**CONTACT, **slots_of(events)}
+    events, messages = run(
+        ActionUpdateContact(), tracker("sorry, my email is ana@example.org", **saved)
+    )
+    assert slots_of(events)["contact_email"] == "ana@example.org"
+    assert [m["response"] for m in messages] == ["utter_contact_updated"]
+    with session_scope(leads_db) as session:
+        (lead,) = list_leads(session)
+    assert lead["email"] == "ana@example.org"
+
+
+@pytest.mark.parametrize("text", ["hello", "my email is ana@"])
+def test_an_unclear_update_says_how(leads_db, text):
+    _, messages = run(ActionUpdateContact(), tracker(text, **CONTACT))
+    assert [m["response"] for m in messages] == ["utter_contact_update_unclear"]

@@ -1,0 +1,124 @@
+"""The consent and contact form's reading: consent first, validated details, corrections."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.lead_form import contact_changes, contact_methods, read_message, required_slots
+from bot.leads import CONSENT_NOTICE_VERSION
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
+CONSENTED = {"consent_given": True, "contact_opt_in": True}
+
+
+def read(text, slot, intent="inform", **values):
+    return read_message(text, intent, slot, values, NOW, "US")
+
+
+def test_nothing_is_read_before_the_form_has_asked():
+    assert read("call me on 312-555-0142", None, "request_callback").declined
+
+
+@pytest.mark.parametrize(("text", "intent"), [("/affirm", "affirm"), ("I agree", "inform")])
+def test_consent_is_recorded_with_its_version_and_time(text, intent):
+    slots = read(text, "consent_given", intent).slots
+    assert slots == {
+        "consent_given": True,
+        "consent_version": CONSENT_NOTICE_VERSION,
+        "consent_at": NOW.isoformat(),
+    }
+
+
+def test_declining_is_recorded_and_ends_the_form():
+    slots = read("no way", "consent_given", "deny").slots
+    assert slots["consent_given"] is False
+    assert required_slots(slots) == []
+
+
+def test_an_unclear_consent_answer_is_asked_again():
+    reading = read("hmm what", "consent_given", "nlu_fallback")
+    assert reading.slots == {"consent_given": None}
+    assert reading.responses == ["utter_consent_help"]
+
+
+def test_privacy_questions_and_alarms_go_to_the_rules():
+    assert read("who sees my data?", "consent_given", "consent_question").declined
+    assert read("i can't feel my groin", "contact_name", "emergency").declined
+    assert read("never mind", "contact_time", "stop").declined
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("/affirm", "affirm", True), ("email only please", "inform", False), ("no", "deny", False)],
+)
+def test_call_and_text_opt_in(text, intent, expected):
+    assert read(text, "contact_opt_in", intent).slots == {"contact_opt_in": expected}
+
+
+def test_names():
+    assert read("my name is Ana López", "contact_name", **CONSENTED).slots == {
+        "contact_name": "Ana López"
+    }
+    assert read("12345", "contact_name", **CONSENTED).responses == ["utter_contact_help_name"]
+    # a phone number typed for the name is kept; the name is asked again
+    reading = read("312-555-0142", "contact_name", **CONSENTED)
+    assert reading.slots == {"contact_phone": "+13125550142", "contact_point": "given"}
+
+
+def test_a_phone_number_with_the_opt_in():
+    slots = read("(312) 555-0142", "contact_point", **CONSENTED).slots
+    assert slots["contact_phone"] == "+13125550142"
+    assert slots["contact_point"] == "given"
+    assert "contact_method" not in slots  # call or text: the visitor chooses
+
+
+def test_an_email_only_contact_sets_the_method():
+    values = {"consent_given": True, "contact_opt_in": False}
+    slots = read("ana@example.com", "contact_point", **values).slots
+    assert slots == {
+        "contact_point": "given",
+        "contact_email": "ana@example.com",
+        "contact_method": "email",
+    }
+
+
+def test_a_phone_without_the_opt_in_asks_for_an_email():
+    values = {"consent_given": True, "contact_opt_in": False}
+    reading = read("312 555 0142", "contact_point", **values)
+    assert reading.slots == {"contact_point": None}
+    assert reading.responses == ["utter_contact_need_email"]
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("ana@example", "utter_contact_help_email"), ("555-01", "utter_contact_help_phone")],
+)
+def test_bad_contact_details_are_asked_again(text, response):
+    assert read(text, "contact_point", **CONSENTED).responses == [response]
+
+
+def test_methods_offered_follow_the_details_and_opt_in():
+    assert contact_methods({"contact_phone": "+1", "contact_opt_in": True}) == ["call", "text"]
+    assert contact_methods({"contact_phone": "+1", "contact_opt_in": False}) == []
+    assert contact_methods({"contact_email": "a@example.com"}) == ["email"]
+
+
+def test_method_and_time():
+    values = {**CONSENTED, "contact_phone": "+13125550142"}
+    assert read("text me", "contact_method", **values).slots == {"contact_method": "text"}
+    assert read("email", "contact_method", **values).responses == ["utter_contact_help_method"]
+    assert read("after work", "contact_time").slots == {"contact_time": "evening"}
+    assert read("skip", "contact_time", "skip").slots == {"contact_time": "any"}
+
+
+def test_a_correction_while_another_question_is_open():
+    values = {**CONSENTED, "contact_email": "old@example.com"}
+    reading = read("sorry, my email is new@example.com", "contact_time", **values)
+    assert reading.slots == {"contact_email": "new@example.com", "contact_point": "given"}
+    assert reading.responses == ["utter_contact_updated"]
+
+
+def test_no_contact_changes_without_consent():
+    assert contact_changes("my email is a@example.com", {"consent_given": None}, "US") == {}

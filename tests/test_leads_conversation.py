@@ -1,0 +1,191 @@
+"""Leads and scan-review booking end to end: the real Rasa and action servers over REST,
+the real leads database (SQLite, and PostgreSQL), and the `bot` command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings
+from tests.live import expected, say
+
+BOT = str(Path(sys.executable).with_name("bot"))
+
+
+def bot(settings: Settings, *args: str) -> str:
+    """Run the `bot` command line against the servers' leads database."""
+    env = {**os.environ, "DATABASE_URL": database_url(settings)}
+    done = subprocess.run(
+        [BOT, *args], env=env, cwd=settings.root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url
+
+
+def add_review_slots(settings: Settings) -> None:
+    tomorrow = date.today() + timedelta(days=2)
+    bot(settings, "slots", "add", "--at", f"{tomorrow} 09:00", "--weekly", "3")
+    bot(settings, "slots", "add", "--at", f"{tomorrow} 14:30")
+
+
+def texts(replies: list[dict]) -> list[str]:
+    return [r.get("text") for r in replies]
+
+
+def herniated_disc_visitor(settings: Settings, domain, clinic) -> tuple[str, list[dict]]:
+    """A visitor tells about a herniated disc, agrees, leaves a phone number: the replies
+    to the last answer (lead saved, review offered)."""
+    sender = uuid.uuid4().hex
+
+    def r(name: str) -> str:
+        return expected(domain, clinic, name)
+
+    first = say(settings, sender, "i have a herniated disc in my lower back")
+    assert texts(first)[0] == r("utter_intake_start")
+    for answer in ["no", "3 months", "6", "none of these", "an mri last year", "physical therapy"]:
+        say(settings, sender, answer)
+    done = say(settings, sender, "/affirm")
+    assert texts(done)[0] == r("utter_intake_done")
+    assert texts(done)[1] == r("utter_ask_consent_given")
+    assert clinic.privacy_policy_url.rstrip("/") in done[1]["text"]
+    assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_opt_in")]
+    assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_name")]
+    assert texts(say(settings, sender, "Ana Test")) == [r("utter_ask_contact_phone")]
+    methods = say(settings, sender, "(312) 555-0142")
+    assert [b["payload"] for b in methods[0]["buttons"]] == ["call", "text"]
+    assert texts(say(settings, sender, "call")) == [r("utter_ask_contact_time")]
+    return sender, say(settings, sender, "morning")
+
+
+def check_one_booked_lead(settings: Settings, sender: str, domain, clinic) -> None:
+    leads = [
+        lead
+        for lead in json.loads(bot(settings, "leads", "list", "--json"))
+        if lead["conversation_id"] == sender
+    ]
+    assert len(leads) == 1
+    (lead,) = leads
+    assert lead["name"] == "Ana Test" and lead["phone"] == "+13125550142"
+    assert lead["conditions"] == ["herniated_disc"]
+    assert lead["triage_level"] == "routine"
+    assert lead["status"] == "booked"
+    assert lead["intake"]["answers"]["imaging"] == ["mri"]
+    assert lead["intake"]["duration_category"] == "chronic"
+    assert "Condition: a herniated (slipped) disc." in lead["intake"]["summary"]
+    assert lead["consent"]["agreed"] is True and lead["consent"]["contact_opt_in"] is True
+    assert lead["consent"]["notice_version"]
+    (booking,) = lead["bookings"]
+    assert booking["status"] == "active" and len(booking["reference"]) == 8
+
+
+def book_first_offered(settings: Settings, sender: str, saved: list[dict], domain, clinic):
+    assert texts(saved)[0].startswith("Thank you, Ana Test.")
+    offer = saved[1]
+    assert offer["text"] == expected(domain, clinic, "utter_offer_review")
+    assert len(offer["buttons"]) == 5
+    (booked,) = say(settings, sender, offer["buttons"][0]["payload"])
+    assert booked["text"].startswith("You're booked for a scan review on ")
+    assert [b["payload"] for b in booked["buttons"]] == ["/move_booking", "/cancel_booking"]
+    return booked
+
+
+def test_a_herniated_disc_visitor_becomes_one_lead_with_a_booking(servers, domain, clinic):
+    add_review_slots(servers)
+    sender, saved = herniated_disc_visitor(servers, domain, clinic)
+    book_first_offered(servers, sender, saved, domain, clinic)
+    # saving again in the same conversation (a new email) updates the same lead
+    assert texts(say(servers, sender, "sorry, add my email too: ana@example.org")) == [
+        expected(domain, clinic, "utter_contact_updated")
+    ]
+    check_one_booked_lead(servers, sender, domain, clinic)
+
+
+def test_the_same_visitor_against_postgresql(postgres_servers, domain, clinic):
+    add_review_slots(postgres_servers)
+    sender, saved = herniated_disc_visitor(postgres_servers, domain, clinic)
+    book_first_offered(postgres_servers, sender, saved, domain, clinic)
+    check_one_booked_lead(postgres_servers, sender, domain, clinic)
+
+
+def test_declining_consent_keeps_nothing(servers, domain, clinic):
+    sender = uuid.uuid4().hex
+    say(servers, sender, "can someone from the clinic call me back")
+    assert texts(say(servers, sender, "no thanks")) == [
+        expected(domain, clinic, "utter_consent_declined")
+    ]
+    leads = json.loads(bot(servers, "leads", "list", "--json"))
+    assert sender not in {lead["conversation_id"] for lead in leads}
+
+
+def set_connections(url: str, allowed: bool) -> None:
+    """Make the leads database unreachable (or reachable again) for every client."""
+    target = make_url(url)
+    admin = sa.create_engine(
+        target.set(database="postgres"),
+        future=True,
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
+    with admin.connect() as connection:
+        flag = "true" if allowed else "false"
+        connection.exec_driver_sql(
+            f'ALTER DATABASE "{target.database}" WITH ALLOW_CONNECTIONS {flag}'
+        )
+        if not allowed:
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{target.database}' AND pid <> pg_backend_pid()"
+            )
+    admin.dispose()
+
+
+def test_database_down_mid_conversation_loses_nothing(postgres_servers, domain, clinic):
+    sender = uuid.uuid4().hex
+    say(postgres_servers, sender, "can someone from the clinic call me back")
+    for answer in ["/affirm", "/deny", "Sam Ortiz", "sam.ortiz@example.net"]:
+        say(postgres_servers, sender, answer)
+    set_connections(postgres_servers.database_url, allowed=False)
+    try:
+        replies = say(postgres_servers, sender, "afternoon")
+    finally:
+        set_connections(postgres_servers.database_url, allowed=True)
+    assert texts(replies) == [expected(domain, clinic, "utter_lead_save_failed")]
+    assert clinic.phone in replies[0]["text"]
+    leads = json.loads(bot(postgres_servers, "leads", "list", "--json"))
+    assert sender not in {lead["conversation_id"] for lead in leads}
+    tracker_db = str(postgres_servers.tracker_store_db)
+    bot(postgres_servers, "leads", "recover", "--tracker-db", tracker_db)
+    bot(postgres_servers, "leads", "recover", "--tracker-db", tracker_db)  # idempotent
+    leads = [
+        lead
+        for lead in json.loads(bot(postgres_servers, "leads", "list", "--json"))
+        if lead["conversation_id"] == sender
+    ]
+    assert len(leads) == 1
+    assert leads[0]["email"] == "sam.ortiz@example.net" and leads[0]["phone"] is None
+    assert leads[0]["preferred_contact"] == "email"
+    assert leads[0]["preferred_time"] == "afternoon"
+
+
+@pytest.mark.parametrize("answer", ["/cancel_booking"])
+def test_cancel_after_booking(servers, domain, clinic, answer):
+    add_review_slots(servers)
+    sender, saved = herniated_disc_visitor(servers, domain, clinic)
+    book_first_offered(servers, sender, saved, domain, clinic)
+    (cancelled,) = say(servers, sender, answer)
+    assert cancelled["text"].startswith("Your scan review ")
+    assert cancelled["text"].endswith("is cancelled. If you'd like another time later, just ask.")
