@@ -303,6 +303,10 @@ def test_medication(text, value):
         ("I don't see the point in living anymore", "suicidal_thoughts"),
         ("there is nothing left for me to live for", "suicidal_thoughts"),
         ("I took too many pills on purpose", "suicidal_thoughts"),
+        ("death seems like the only way out", "suicidal_thoughts"),
+        ("I just want my life to be over", "suicidal_thoughts"),
+        ("I'd rather go to sleep and never wake up", "suicidal_thoughts"),
+        ("I won't be around much longer", "suicidal_thoughts"),
         ("pain down both legs", "bilateral_leg_symptoms"),
     ],
 )
@@ -331,6 +335,12 @@ def test_osteoporosis_alone_is_not_an_urgent_red_flag():
         "I'm scared I'll hurt myself if I exercise",
         "I cut myself shaving",
         "I'd rather not take opioids",
+        "I can't wake up in the morning without back pain",
+        "I never wake up rested",
+        "will the pain be around much longer?",
+        "I won't be around next week, can I book later",
+        "I want the pain to end",
+        "is death the only option for a slipped disc?",
     ],
 )
 def test_figurative_language_is_not_a_crisis(text):
