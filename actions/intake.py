@@ -11,10 +11,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.common import clinic_profile
-from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, read_message, required_slots
+from actions.common import ReadingFormValidation, clinic_profile
+from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, Reading, read_message, required_slots
 from bot.intake.summary import intake_summary
 
 INTAKE_SLOTS = FORM_SLOTS + DERIVED_SLOTS
@@ -25,12 +24,8 @@ def intake_values(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in INTAKE_SLOTS}
 
 
-class ValidateIntakeForm(FormValidationAction):
-    """Reads each message while the intake runs: answers, skips, corrections, re-asks.
-
-    An empty reading returns no slot events, so Rasa rejects the form for this turn and
-    a rule answers the message (a question, "stop", an alarm); the form then asks again.
-    """
+class ValidateIntakeForm(ReadingFormValidation):
+    """Reads each message while the intake runs: answers, skips, corrections, re-asks."""
 
     def name(self) -> str:
         return "validate_intake_form"
@@ -45,27 +40,18 @@ class ValidateIntakeForm(FormValidationAction):
         """Only the questions that apply to this visitor's answers so far."""
         return required_slots(intake_values(tracker))
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        message = tracker.latest_message or {}
-        values = intake_values(tracker)
-        reading = read_message(
-            text=message.get("text") or "",
-            intent=(message.get("intent") or {}).get("name"),
-            requested_slot=tracker.get_slot(REQUESTED_SLOT),
-            values=values,
-            today=clinic_profile().today(),
+    def read(
+        self, text: str, intent: str | None, requested: str | None, tracker: Tracker
+    ) -> Reading:
+        return read_message(
+            text, intent, requested, intake_values(tracker), clinic_profile().today()
         )
-        for response in reading.responses:
-            dispatcher.utter_message(response=response)
-        slots = dict(reading.slots)
-        if slots:
-            slots["intake_summary"] = intake_summary({**values, **slots})
-        events: list[EventType] = [SlotSet(slot, value) for slot, value in slots.items()]
-        tracker.add_slots(events)
-        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return events + ([next_slot] if next_slot else [])
+
+    def derived(self, slots: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+        """The summary shown for confirmation, whenever an answer changes."""
+        if not slots:
+            return {}
+        return {"intake_summary": intake_summary({**intake_values(tracker), **slots})}
 
 
 class ActionAskIntakeConfirmed(Action):

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking import offer_review, review_requested, scan_on_file
-from actions.common import settings, utc_now
+from actions.common import ReadingFormValidation, settings, utc_now
 from bot.db.session import session_scope
+from bot.intake.form import Reading
 from bot.lead_form import LEAD_FORM_SLOTS, contact_changes, contact_methods, read_message
 from bot.lead_form import required_slots as lead_required_slots
-from bot.leads import draft_from_slots, save_lead
+from bot.leads import draft_from_slots, page_without_query, save_lead
 
 logger = logging.getLogger(__name__)
 CONTACT_SLOTS = ("contact_name", "contact_email", "contact_phone", "contact_method", "contact_time")
@@ -35,17 +34,7 @@ def lead_values(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
 
 
-def source_page(tracker: Tracker) -> str | None:
-    """The page the widget says the visitor is on, without query string or fragment."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    page = metadata.get("page") if isinstance(metadata, dict) else None
-    if not isinstance(page, str) or not page.startswith(("http://", "https://")):
-        return None
-    parts = urlsplit(page)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"[:2048]
-
-
-class ValidateLeadForm(FormValidationAction):
+class ValidateLeadForm(ReadingFormValidation):
     """Reads each message of the consent and contact form (bot/lead_form.py)."""
 
     def name(self) -> str:
@@ -60,27 +49,19 @@ class ValidateLeadForm(FormValidationAction):
     ) -> list[str]:
         return lead_required_slots(lead_values(tracker))
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        message = tracker.latest_message or {}
-        reading = read_message(
-            text=message.get("text") or "",
-            intent=(message.get("intent") or {}).get("name"),
-            requested_slot=tracker.get_slot(REQUESTED_SLOT),
-            values=lead_values(tracker),
-            now=utc_now(),
-            region=settings().phone_region,
-        )
-        for response in reading.responses:
-            dispatcher.utter_message(response=response)
-        slots = dict(reading.slots)
-        if slots.get("consent_given") is True:
-            slots["source_page"] = source_page(tracker)
-        events: list[EventType] = [SlotSet(slot, value) for slot, value in slots.items()]
-        tracker.add_slots(events)
-        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return events + ([next_slot] if next_slot else [])
+    def read(
+        self, text: str, intent: str | None, requested: str | None, tracker: Tracker
+    ) -> Reading:
+        values = lead_values(tracker)
+        return read_message(text, intent, requested, values, utc_now(), settings().phone_region)
+
+    def derived(self, slots: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+        """With consent, the page the visitor chats from (widget metadata) is kept."""
+        if slots.get("consent_given") is not True:
+            return {}
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        page = metadata.get("page") if isinstance(metadata, dict) else None
+        return {"source_page": page_without_query(page)}
 
 
 class ActionAskContactPoint(Action):

@@ -92,11 +92,11 @@ def _conditions(value: Any) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
 
 
-def _page(value: Any) -> str | None:
+def page_without_query(value: Any) -> str | None:
     """The page the chat started on, without query or fragment (they can carry personal
     data, which must not end up in the database through a URL)."""
     text = _text(value)
-    if text is None:
+    if text is None or not text.startswith(("http://", "https://")):
         return None
     parts = urlsplit(text)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))[:MAX_SOURCE_PAGE] or None
@@ -137,7 +137,7 @@ def draft_from_slots(conversation_id: str, slots: Mapping[str, Any]) -> LeadDraf
             contact_opt_in=slots.get("contact_opt_in") is True,
             given_at=given_at,
         ),
-        source_page=_page(slots.get("source_page")),
+        source_page=page_without_query(slots.get("source_page")),
     )
 
 

@@ -24,16 +24,12 @@ BOT = str(Path(sys.executable).with_name("bot"))
 
 def bot(settings: Settings, *args: str) -> str:
     """Run the `bot` command line against the servers' leads database."""
-    env = {**os.environ, "DATABASE_URL": database_url(settings)}
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
     done = subprocess.run(
         [BOT, *args], env=env, cwd=settings.root, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def database_url(settings: Settings) -> str:
-    return settings.database_url
 
 
 def add_review_slots(settings: Settings) -> None:
