@@ -31,6 +31,23 @@ class Settings:
     tracker_store_db: Path
     # where visitors' phone numbers are assumed to be when typed without a country code
     phone_region: str = "US"
+    # staff back-office: minutes without a request before a signed-in session ends
+    staff_idle_minutes: int = 30
+    # the address staff open the back-office at (links in notices); default web_url
+    public_base_url: str | None = None
+    # new-lead notice: sent only when both a recipient and an SMTP host are configured
+    notify_email: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "assistant@localhost"
+
+    @property
+    def staff_url(self) -> str:
+        """Where the back-office is, as staff reach it (no trailing slash)."""
+        return (self.public_base_url or self.web_url).rstrip("/") + "/staff"
 
     @property
     def var_dir(self) -> Path:
@@ -62,6 +79,30 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return port
 
 
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off, anything else refused."""
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
     """Build the settings from ``env`` (default: the process environment).
 
@@ -91,4 +132,13 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         cors_origins=tuple(origins),
         tracker_store_db=root / env.get("TRACKER_STORE_DB", "var/trackers.db"),
         phone_region=env.get("PHONE_REGION", "US").strip().upper(),
+        staff_idle_minutes=_positive(env, "STAFF_IDLE_MINUTES", 30),
+        public_base_url=env.get("PUBLIC_BASE_URL") or None,
+        notify_email=env.get("NEW_LEAD_NOTIFY_EMAIL") or None,
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=_port(env, "SMTP_PORT", 587),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
+        smtp_from=env.get("SMTP_FROM", "assistant@localhost"),
     )

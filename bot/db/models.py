@@ -32,6 +32,9 @@ from sqlalchemy.types import TypeDecorator
 TRIAGE_LEVELS = ("routine", "urgent", "emergency")
 LEAD_STATUSES = ("new", "contacted", "booked", "closed")
 BOOKING_STATUSES = ("active", "cancelled")
+# why a lead was closed: the back-office asks for one of these
+CLOSE_REASONS = ("booked_and_seen", "not_interested", "unreachable", "duplicate", "spam")
+STAFF_ROLES = ("staff", "admin")
 
 # Constraint names are spelled out (alembic's batch mode on SQLite needs names); the
 # convention names the rest the same way on every database.
@@ -91,6 +94,10 @@ class Lead(Base):
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="ck_leads_contact"),
         CheckConstraint(_in("triage_level", TRIAGE_LEVELS), name="ck_leads_triage_level"),
         CheckConstraint(_in("status", LEAD_STATUSES), name="ck_leads_status"),
+        CheckConstraint(
+            f"closed_reason IS NULL OR {_in('closed_reason', CLOSE_REASONS)}",
+            name="ck_leads_closed_reason",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -105,9 +112,19 @@ class Lead(Base):
     conditions = Column(JSON, nullable=False, default=list)
     source_page = Column(String(2048))
     status = Column(String(16), nullable=False, default="new", server_default="new")
+    closed_reason = Column(String(32))  # one of CLOSE_REASONS while status is closed
+    assigned_to_id = Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
+    assigned_to = relationship("StaffUser")
+    notes = relationship(
+        "LeadNote",
+        back_populates="lead",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="LeadNote.id",
+    )
     intake = relationship(
         "Intake",
         uselist=False,
@@ -224,3 +241,78 @@ class Booking(Base):
 
     slot = relationship("ReviewSlot", back_populates="bookings")
     lead = relationship("Lead", back_populates="bookings")
+
+
+class StaffUser(Base):
+    """A clinic employee who signs in to the back-office. Accounts are deactivated,
+    never deleted, so that the audit log and notes keep naming their author."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="ck_staff_users_role"),)
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)  # stored lower-case
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="staff", server_default="staff")
+    active = Column(Boolean, nullable=False, default=True, server_default=text("true"))
+    # lock-out after repeated failed sign-ins
+    failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
+    locked_until = Column(UTCDateTime)
+    last_login_at = Column(UTCDateTime)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class StaffSession(Base):
+    """A signed-in browser. Only a hash of the cookie's token is stored, so a copy of
+    the database does not let anyone sign in; signing out deletes the row."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash = Column(String(64), primary_key=True)  # sha256 hex of the cookie value
+    user_id = Column(
+        Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    user = relationship("StaffUser")
+
+
+class LeadNote(Base):
+    """A note on a lead by a staff member: append-only, like a paper chart."""
+
+    __tablename__ = "lead_notes"
+
+    id = Column(Integer, primary_key=True)
+    lead_id = Column(
+        Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author_id = Column(Integer, ForeignKey("staff_users.id", ondelete="RESTRICT"), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    lead = relationship("Lead", back_populates="notes")
+    author = relationship("StaffUser")
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when. Append-only: the database refuses
+    updates and deletes (triggers in migration 0002). ``details`` never holds a
+    visitor's contact details or health information, only ids, fields and counts."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    actor_id = Column(Integer, ForeignKey("staff_users.id", ondelete="RESTRICT"), index=True)
+    actor_email = Column(String(254))  # as it was then; None for the system and the CLI
+    action = Column(String(32), nullable=False, index=True)
+    target_type = Column(String(32))
+    target_id = Column(Integer)
+    details = Column(JSON, nullable=False, default=dict)
+    ip_address = Column(String(45))

@@ -56,3 +56,37 @@ def test_bad_port_names_the_variable(tmp_path, value):
 def test_root_defaults_to_the_current_directory(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     assert load_settings({}).root == Path(tmp_path).resolve()
+
+
+def test_staff_and_notice_settings(tmp_path):
+    settings = load_settings(
+        {
+            "STAFF_IDLE_MINUTES": "15",
+            "PUBLIC_BASE_URL": "https://clinic.example/",
+            "NEW_LEAD_NOTIFY_EMAIL": "desk@clinic.example",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": "2525",
+            "SMTP_STARTTLS": "no",
+        },
+        root=tmp_path,
+    )
+    assert settings.staff_idle_minutes == 15
+    assert settings.staff_url == "https://clinic.example/staff"
+    assert (settings.notify_email, settings.smtp_host, settings.smtp_port) == (
+        "desk@clinic.example",
+        "127.0.0.1",
+        2525,
+    )
+    assert settings.smtp_starttls is False
+
+
+def test_staff_url_defaults_to_the_web_app(tmp_path):
+    assert load_settings({}, root=tmp_path).staff_url == "http://127.0.0.1:8000/staff"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("SMTP_STARTTLS", "maybe"), ("STAFF_IDLE_MINUTES", "0")]
+)
+def test_bad_staff_settings_name_the_variable(tmp_path, name, value):
+    with pytest.raises(ValueError, match=name):
+        load_settings({name: value}, root=tmp_path)

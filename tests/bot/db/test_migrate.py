@@ -11,7 +11,18 @@ from bot.db.migrate import alembic_config, current_revision, upgrade
 from bot.db.models import Base
 from bot.db.session import engine_for
 
-TABLES = {"leads", "intakes", "consents", "review_slots", "bookings"}
+TABLES = {
+    "leads",
+    "intakes",
+    "consents",
+    "review_slots",
+    "bookings",
+    "staff_users",
+    "staff_sessions",
+    "lead_notes",
+    "audit_events",
+}
+HEAD = "0002"
 
 
 def _differences(url: str) -> list:
@@ -27,7 +38,7 @@ def test_a_fresh_database_has_no_revision(database_url):
 def test_upgrade_creates_the_schema_the_models_describe(database_url):
     assert _differences(database_url)  # the comparison does see a missing schema
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
     assert _differences(database_url) == []
     with engine_for(database_url).connect() as connection:
         assert set(inspect(connection).get_table_names()) >= TABLES
@@ -35,7 +46,7 @@ def test_upgrade_creates_the_schema_the_models_describe(database_url):
 
 def test_upgrade_is_idempotent(migrated_url):
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == "0001"
+    assert current_revision(migrated_url) == HEAD
 
 
 def test_downgrade_removes_everything_and_upgrade_restores_it(migrated_url):
@@ -49,5 +60,5 @@ def test_downgrade_removes_everything_and_upgrade_restores_it(migrated_url):
 def test_sqlite_directory_is_created_and_percent_signs_survive(tmp_path):
     url = f"sqlite:///{tmp_path / '100% new' / 'leads.db'}"
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == HEAD
     assert Path(tmp_path / "100% new" / "leads.db").is_file()
