@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for p in $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.
 # Everything a trained model depends on: retrain only when one of these changes.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install run train shell test lint validate nlu-eval safety-eval core-test pytest lock bench clean
+.PHONY: help install run train shell test lint validate nlu-eval safety-eval core-test pytest browser lock bench clean
 
 help:
 	@echo "make run    set up, train if needed, start Rasa :5005, actions :5055, web :8000"
@@ -83,7 +83,18 @@ core-test: $(MODEL)
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out var/results/core
 
-pytest: $(MODEL)
+# The browser tests drive Debian's chromium through Playwright (never `playwright
+# install`, whose download is not reachable here); install it when missing.
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@[ -x $(CHROMIUM) ] || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium \
+		|| { $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; }; }
+
+pytest: $(MODEL) browser
 	$(BIN)/pytest
 
 test: lint validate pytest nlu-eval safety-eval core-test

@@ -16,12 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking import offer_review, review_requested, scan_on_file
-from actions.common import ReadingFormValidation, settings, utc_now
+from actions.common import ReadingFormValidation, clinic_profile, settings, utc_now
 from bot.db.session import session_scope
 from bot.intake.form import Reading
 from bot.lead_form import LEAD_FORM_SLOTS, contact_changes, contact_methods, read_message
 from bot.lead_form import required_slots as lead_required_slots
-from bot.leads import draft_from_slots, page_without_query, save_lead
+from bot.leads import draft_from_slots, page_without_query, save_lead_reporting_new
+from bot.staff.notify import notice_enabled, send_in_background
 
 logger = logging.getLogger(__name__)
 CONTACT_SLOTS = ("contact_name", "contact_email", "contact_phone", "contact_method", "contact_time")
@@ -101,18 +102,22 @@ def save_conversation_lead(
     dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
 ) -> list[EventType]:
     """Save (or update) the conversation's lead; on a database failure apologise with
-    the clinic's phone and keep everything on the conversation for `bot leads recover`."""
+    the clinic's phone and keep everything on the conversation for `bot leads recover`.
+    A lead saved for the first time is announced to staff by email, in the background."""
     draft = draft_from_slots(tracker.sender_id, slots)
     if draft is None:
         return []
     try:
         with session_scope(settings().database_url) as session:
-            lead_id = save_lead(session, draft).id
+            lead, created = save_lead_reporting_new(session, draft)
+            lead_id = lead.id
     except SQLAlchemyError as error:
         # no personal data in logs: the error class and the conversation only
         logger.error("lead not saved for a conversation: %s", type(error).__name__)
         dispatcher.utter_message(response="utter_lead_save_failed")
         return [SlotSet("lead_saved", False)]
+    if created and notice_enabled(settings()):
+        send_in_background(settings(), lead_id, clinic_profile().name)
     return [SlotSet("lead_saved", True), SlotSet("lead_id", lead_id)]
 
 

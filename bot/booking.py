@@ -45,6 +45,10 @@ class BookingNotFound(BookingError):  # noqa: N818
     """No such booking for this lead (or no longer active, for a move)."""
 
 
+class SlotBooked(BookingError):  # noqa: N818
+    """A slot someone holds can't be withdrawn: the booking is cancelled first."""
+
+
 def _require_aware(value: datetime, what: str = "datetime") -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got {value!r}")
@@ -94,7 +98,11 @@ def parse_local(text: str, timezone: str) -> datetime:
 def add_slots(
     session: Session, starts: Iterable[datetime], duration_minutes: int = 30
 ) -> list[ReviewSlot]:
-    """Offer these start times; returns the new slots (times already offered are skipped)."""
+    (
+        """Offer these start times; returns the slots now offered that were not before
+    (times already on offer are skipped; withdrawn ones are offered again)."""
+        ""
+    )
     if duration_minutes <= 0:
         raise ValueError(f"duration must be positive, got {duration_minutes} minutes")
     wanted: dict[datetime, None] = {}
@@ -103,17 +111,25 @@ def add_slots(
         wanted[start.astimezone(_UTC)] = None
     if not wanted:
         return []
-    existing = set(
-        session.execute(
-            select(ReviewSlot.starts_at).where(ReviewSlot.starts_at.in_(list(wanted)))
+    existing = {
+        slot.starts_at: slot
+        for slot in session.execute(
+            select(ReviewSlot).where(ReviewSlot.starts_at.in_(list(wanted)))
         ).scalars()
-    )
-    created = [
-        ReviewSlot(starts_at=start, duration_minutes=duration_minutes)
-        for start in sorted(wanted)
-        if start not in existing
-    ]
-    session.add_all(created)
+    }
+    created = []
+    for start in sorted(wanted):
+        slot = existing.get(start)
+        if slot is None:
+            slot = ReviewSlot(starts_at=start, duration_minutes=duration_minutes)
+            session.add(slot)
+        elif slot.removed_at is not None:
+            # a withdrawn time offered again: the same row, so its old bookings stay linked
+            slot.removed_at = None
+            slot.duration_minutes = duration_minutes
+        else:
+            continue
+        created.append(slot)
     session.flush()
     return created
 
@@ -132,7 +148,11 @@ def free_slots(session: Session, after: datetime, limit: int = 3) -> list[Review
     return list(
         session.execute(
             select(ReviewSlot)
-            .where(ReviewSlot.starts_at > after, ~_actively_booked())
+            .where(
+                ReviewSlot.starts_at > after,
+                ReviewSlot.removed_at.is_(None),
+                ~_actively_booked(),
+            )
             .order_by(ReviewSlot.starts_at)
             .limit(limit)
         ).scalars()
@@ -163,7 +183,7 @@ def active_booking(session: Session, lead_id: int) -> Booking | None:
 
 def _bookable_slot(session: Session, slot_id: int, now: datetime) -> ReviewSlot:
     slot = session.get(ReviewSlot, slot_id)
-    if slot is None:
+    if slot is None or slot.removed_at is not None:
         raise SlotUnavailable(f"there is no slot {slot_id}")
     if slot.starts_at <= now:
         raise SlotUnavailable(f"slot {slot_id} has already started")
@@ -271,3 +291,44 @@ def move(
             return _new_booking(session, old.lead, slot, now)
     except IntegrityError:
         return _conflict(factory, lead_id, new_slot_id, now, moving=True)
+
+
+def slots_with_bookings(
+    session: Session, after: datetime | None = None
+) -> list[tuple[ReviewSlot, Booking | None]]:
+    """Offered slots (from ``after`` on, if given), each with its active booking."""
+    query = (
+        select(ReviewSlot, Booking)
+        .outerjoin(Booking, (Booking.slot_id == ReviewSlot.id) & (Booking.status == "active"))
+        .options(selectinload(Booking.lead))
+        .where(ReviewSlot.removed_at.is_(None))
+        .order_by(ReviewSlot.starts_at)
+    )
+    if after is not None:
+        _require_aware(after, "after")
+        query = query.where(ReviewSlot.starts_at > after)
+    return [(slot, booking) for slot, booking in session.execute(query)]
+
+
+def remove_slot(session: Session, slot_id: int, now: datetime) -> ReviewSlot:
+    """Stop offering a slot. A held slot is refused (``SlotBooked``); a slot that only
+    cancelled bookings refer to is marked removed, so their record stays; any other
+    is deleted. The row lock keeps a booking from slipping in meanwhile."""
+    _require_aware(now, "now")
+    slot = session.execute(
+        select(ReviewSlot).where(ReviewSlot.id == slot_id).with_for_update()
+    ).scalar_one_or_none()
+    if slot is None or slot.removed_at is not None:
+        raise SlotUnavailable(f"there is no slot {slot_id}")
+    bookings = session.execute(select(Booking).where(Booking.slot_id == slot_id)).scalars().all()
+    holder = next((b for b in bookings if b.status == "active"), None)
+    if holder is not None:
+        raise SlotBooked(
+            f"the slot is booked (reference {holder.reference}): cancel the booking first"
+        )
+    if bookings:
+        slot.removed_at = now
+    else:
+        session.delete(slot)
+    session.flush()
+    return slot

@@ -11,7 +11,7 @@ import sys
 import click
 
 from bot import launch
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 
 
 @click.group()
@@ -34,6 +34,18 @@ def serve_rasa() -> None:
     )
 
 
+def _migrate_or_warn(settings: Settings) -> None:
+    """Bring the leads database up to date; a server starts anyway when it is down."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.migrate import upgrade
+
+    try:
+        upgrade(settings.database_url)
+    except SQLAlchemyError as error:
+        click.echo(f"warning: leads database not migrated: {type(error).__name__}", err=True)
+
+
 @serve.command("actions")
 def serve_actions() -> None:
     """The rasa-sdk action server, on loopback unless ACTION_HOST says otherwise.
@@ -41,15 +53,8 @@ def serve_actions() -> None:
     The leads database is migrated first, so that the first lead can be saved. If it is
     unreachable the server starts anyway: conversations and alarms work, a lead that
     cannot be saved stays on its conversation for `bot leads recover`."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.db.migrate import upgrade
-
     settings = load_settings()
-    try:
-        upgrade(settings.database_url)
-    except SQLAlchemyError as error:
-        click.echo(f"warning: leads database not migrated: {type(error).__name__}", err=True)
+    _migrate_or_warn(settings)
     launch.exec_process(
         launch.action_server_command(settings),
         launch.action_server_environment(settings),
@@ -59,10 +64,12 @@ def serve_actions() -> None:
 
 @serve.command("web")
 def serve_web() -> None:
-    """The web app: the clinic's demo page (and, later, the widget and back-office)."""
+    """The web app: the clinic's demo page and the staff back-office (the leads
+    database is migrated first, as for the action server)."""
     import uvicorn
 
     settings = load_settings()
+    _migrate_or_warn(settings)
     uvicorn.run(
         "bot.web.app:create_app",
         factory=True,
@@ -191,5 +198,7 @@ def safety_eval(model_path: str, data_path: str, max_false_alarms: float) -> Non
 
 # the leads database's commands (db, leads, slots) live in bot/cli_data.py
 from bot.cli_data import register as _register_data_commands  # noqa: E402
+from bot.cli_users import register as _register_user_commands  # noqa: E402
 
 _register_data_commands(main)
+_register_user_commands(main)

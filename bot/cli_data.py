@@ -1,8 +1,10 @@
-"""The ``bot db``, ``bot leads`` and ``bot slots`` commands: the leads database by hand.
+"""The ``bot db``, ``bot leads``, ``bot slots`` and ``bot purge`` commands: the leads
+database by hand.
 
 Output is for people unless ``--json`` asks for machines. Contact details are printed
-by ``leads list`` only. The leads and slots commands migrate the database first
-(idempotent and quick), so a fresh install needs no separate step.
+by ``leads list`` and ``leads export`` (audited) only. The leads, slots and purge
+commands migrate the database first (idempotent and quick), so a fresh install needs no
+separate step.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timezone
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
 
 from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.clinic import ClinicProfile
 
 
 def _fail(message: str) -> NoReturn:
@@ -36,13 +41,17 @@ def _migrated_settings() -> Settings:
     return settings
 
 
-def _clinic_zone(settings: Settings) -> ZoneInfo:
+def _clinic_profile(settings: Settings) -> ClinicProfile:
     from bot.clinic import ClinicProfileError, load_clinic_profile
 
     try:
-        return ZoneInfo(load_clinic_profile(settings.clinic_profile).timezone)
+        return load_clinic_profile(settings.clinic_profile)
     except ClinicProfileError as error:
         _fail(str(error))
+
+
+def _clinic_zone(settings: Settings) -> ZoneInfo:
+    return ZoneInfo(_clinic_profile(settings).timezone)
 
 
 @click.group("db")
@@ -119,6 +128,114 @@ def leads_recover(tracker_db: str | None) -> None:
         _fail(f"cannot read the tracker store: {error}")
     listed = f": lead id(s) {', '.join(map(str, ids))}" if ids else ""
     click.echo(f"rebuilt {len(ids)} lead(s){listed}")
+
+
+@leads.command("export")
+@click.option("--status", help="Only leads with this status (new, contacted, booked, closed).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (readable by you only) instead of standard output.",
+)
+def leads_export(status: str | None, output: str | None) -> None:
+    """The leads as CSV for a spreadsheet, with contact details; the export is audited."""
+    import os
+
+    from bot.db.models import LEAD_STATUSES
+    from bot.db.session import session_scope
+    from bot.staff import audit
+    from bot.staff.export import leads_csv, leads_for_export
+
+    if status is not None and status not in LEAD_STATUSES:
+        _fail(f"--status must be one of {', '.join(LEAD_STATUSES)}, got {status!r}")
+    settings = _migrated_settings()
+    zone = _clinic_zone(settings)
+    handle = None
+    if output is not None:
+        # opened before the export is recorded, so that a bad path records nothing
+        try:
+            descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror}")
+        handle = open(descriptor, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    with session_scope(settings.database_url) as session:
+        found = leads_for_export(session, status)
+        text = leads_csv(found, zone)
+        audit.record(session, "leads_exported", details={"count": len(found), "via": "cli"})
+    if handle is None:
+        click.echo(text, nl=False)
+        return
+    with handle:
+        handle.write(text)
+    click.echo(f"exported {len(found)} lead(s) to {output}")
+
+
+@leads.command("erase")
+@click.argument("lead_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def leads_erase(lead_id: int, yes: bool) -> None:
+    """Erase a lead for good: its intake, consent, bookings, notes and conversation."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.models import utcnow
+    from bot.db.session import session_scope
+    from bot.recovery import tracker_store_url
+    from bot.staff.privacy import erase_lead
+
+    settings = _migrated_settings()
+    if not yes:
+        click.confirm(
+            f"Erase lead #{lead_id} and its conversation? This cannot be undone", abort=True
+        )
+    tracker = tracker_store_url(settings.tracker_store_db)
+    try:
+        with session_scope(settings.database_url) as session:
+            erased = erase_lead(session, lead_id, tracker, None, utcnow())
+    except LookupError as error:
+        _fail(str(error))
+    except SQLAlchemyError as error:
+        _fail(f"nothing erased ({type(error).__name__}), run the command again")
+    click.echo(
+        f"erased lead #{erased.lead_id}: {erased.intakes} intake, {erased.consents} consent,"
+        f" {erased.bookings} booking(s), {erased.notes} note(s),"
+        f" {erased.events_erased} conversation event(s)"
+    )
+
+
+@click.command("purge")
+@click.option(
+    "--older-than",
+    "older_than",
+    type=click.IntRange(min=1),
+    help="Days since a lead last changed (default: the clinic profile's retention_days).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+def purge_command(older_than: int | None, dry_run: bool) -> None:
+    """Remove closed and never-converted leads, and conversations without a lead, past
+    the retention period (booked leads are kept)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.models import utcnow
+    from bot.db.session import session_scope
+    from bot.recovery import tracker_store_url
+    from bot.staff.privacy import purge
+
+    settings = _migrated_settings()
+    days = older_than if older_than is not None else _clinic_profile(settings).retention_days
+    tracker = tracker_store_url(settings.tracker_store_db)
+    try:
+        with session_scope(settings.database_url) as session:
+            report = purge(session, tracker, days, utcnow(), dry_run)
+    except SQLAlchemyError as error:
+        _fail(f"nothing purged ({type(error).__name__}), run the command again")
+    ids = f" (id {', '.join(map(str, report.lead_ids))})" if report.lead_ids else ""
+    click.echo(
+        f"{'would remove' if dry_run else 'removed'}, older than {days} day(s):"
+        f" {len(report.lead_ids)} lead(s){ids},"
+        f" {report.conversation_count} conversation(s) without a lead,"
+        f" {report.events_erased} conversation event(s)"
+    )
 
 
 @click.group("slots")
@@ -202,5 +319,5 @@ def slots_list(as_json: bool, show_all: bool) -> None:
 
 def register(main: click.Group) -> None:
     """Add the data commands to the ``bot`` command line."""
-    for group in (db, leads, slots):
+    for group in (db, leads, slots, purge_command):
         main.add_command(group)

@@ -146,9 +146,10 @@ def _require_aware(value: datetime, what: str) -> None:
         raise ValueError(f"{what} must be timezone-aware, got {value!r}")
 
 
-def _insert_lead_if_new(session: Session, draft: LeadDraft, now: datetime) -> None:
+def _insert_lead_if_new(session: Session, draft: LeadDraft, now: datetime) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: the unique conversation id settles a race
-    between two saves of one conversation without failing, or rolling back, either."""
+    between two saves of one conversation without failing, or rolling back, either.
+    True when this call inserted the row (exactly one of racing saves sees True)."""
     dialect = session.get_bind().dialect.name
     dialects = {"postgresql": postgresql, "sqlite": sqlite}
     if dialect not in dialects:
@@ -169,7 +170,7 @@ def _insert_lead_if_new(session: Session, draft: LeadDraft, now: datetime) -> No
         )
         .on_conflict_do_nothing(index_elements=["conversation_id"])
     )
-    session.execute(statement)
+    return session.execute(statement).rowcount == 1
 
 
 def _pain_score(value: Any) -> int | None:
@@ -185,10 +186,18 @@ def save_lead(session: Session, draft: LeadDraft, now: datetime | None = None) -
     triage level only rises and the status (staff's work) is left alone. Flushes; the
     caller's session_scope commits.
     """
+    return save_lead_reporting_new(session, draft, now)[0]
+
+
+def save_lead_reporting_new(
+    session: Session, draft: LeadDraft, now: datetime | None = None
+) -> tuple[Lead, bool]:
+    """save_lead, also saying whether the lead was created by this call (True) or was
+    already there (False): the new-lead notice is sent once per lead, not per save."""
     now = now or datetime.now(timezone.utc)
     _require_aware(now, "now")
     _require_aware(draft.consent.given_at, "consent time")
-    _insert_lead_if_new(session, draft, now)
+    created = _insert_lead_if_new(session, draft, now)
     lead = session.execute(
         select(Lead)
         .where(Lead.conversation_id == draft.conversation_id)
@@ -224,7 +233,7 @@ def save_lead(session: Session, draft: LeadDraft, now: datetime | None = None) -
     consent.given_at = draft.consent.given_at
 
     session.flush()
-    return lead
+    return lead, created
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -10,33 +10,18 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, create_engine, inspect, pool, select, table
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Lead
 from bot.leads import draft_from_slots, save_lead
+from bot.tracker_store import EVENTS, events_connection, tracker_store_url
+
+__all__ = ["conversation_slots", "recover_leads", "tracker_store_url"]
 
 log = logging.getLogger(__name__)
-
-_EVENTS = table(
-    "events",
-    column("id"),
-    column("sender_id"),
-    column("type_name"),
-    column("data"),
-)
-
-
-def tracker_store_url(tracker: str | Path) -> str:
-    """A SQLAlchemy URL for the tracker store: a URL as given, a file path as SQLite."""
-    text = str(tracker)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
 def _slot_event(data: str | None) -> tuple[str, Any] | None:
@@ -52,27 +37,17 @@ def _slot_event(data: str | None) -> tuple[str, Any] | None:
 def _read_slots(tracker_url: str) -> dict[str, dict[str, Any]]:
     """Every sender's final slot values, read in one pass and one short read, so that a
     live Rasa writing to the same SQLite file is not held up by recovery's own writes."""
-    url = tracker_store_url(tracker_url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        raise FileNotFoundError(f"no tracker store at {parsed.database}")
-    engine = create_engine(url, future=True, poolclass=pool.NullPool)
     conversations: dict[str, dict[str, Any]] = {}
-    try:
-        with engine.connect() as connection:
-            if not inspect(connection).has_table("events"):
-                raise LookupError(f"{parsed.render_as_string()} has no Rasa events table")
-            rows = connection.execution_options(stream_results=True).execute(
-                select(_EVENTS.c.sender_id, _EVENTS.c.data)
-                .where(_EVENTS.c.type_name == "slot")
-                .order_by(_EVENTS.c.id)
-            )
-            for sender_id, data in rows:
-                slot = _slot_event(data)
-                if slot is not None:
-                    conversations.setdefault(sender_id, {})[slot[0]] = slot[1]
-    finally:
-        engine.dispose()
+    with events_connection(tracker_url) as connection:
+        rows = connection.execution_options(stream_results=True).execute(
+            select(EVENTS.c.sender_id, EVENTS.c.data)
+            .where(EVENTS.c.type_name == "slot")
+            .order_by(EVENTS.c.id)
+        )
+        for sender_id, data in rows:
+            slot = _slot_event(data)
+            if slot is not None:
+                conversations.setdefault(sender_id, {})[slot[0]] = slot[1]
     return conversations
 
 

@@ -5,12 +5,7 @@ the real leads database (SQLite, and PostgreSQL), and the `bot` command line.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
-from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,53 +13,13 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from tests.live import expected, say
-
-BOT = str(Path(sys.executable).with_name("bot"))
-
-
-def bot(settings: Settings, *args: str) -> str:
-    """Run the `bot` command line against the servers' leads database."""
-    env = {**os.environ, "DATABASE_URL": settings.database_url}
-    done = subprocess.run(
-        [BOT, *args], env=env, cwd=settings.root, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def add_review_slots(settings: Settings) -> None:
-    tomorrow = date.today() + timedelta(days=2)
-    bot(settings, "slots", "add", "--at", f"{tomorrow} 09:00", "--weekly", "3")
-    bot(settings, "slots", "add", "--at", f"{tomorrow} 14:30")
-
-
-def texts(replies: list[dict]) -> list[str]:
-    return [r.get("text") for r in replies]
-
-
-def herniated_disc_visitor(settings: Settings, domain, clinic) -> tuple[str, list[dict]]:
-    """A visitor tells about a herniated disc, agrees, leaves a phone number: the replies
-    to the last answer (lead saved, review offered)."""
-    sender = uuid.uuid4().hex
-
-    def r(name: str) -> str:
-        return expected(domain, clinic, name)
-
-    first = say(settings, sender, "i have a herniated disc in my lower back")
-    assert texts(first)[0] == r("utter_intake_start")
-    for answer in ["no", "3 months", "6", "none of these", "an mri last year", "physical therapy"]:
-        say(settings, sender, answer)
-    done = say(settings, sender, "/affirm")
-    assert texts(done)[0] == r("utter_intake_done")
-    assert texts(done)[1] == r("utter_ask_consent_given")
-    assert clinic.privacy_policy_url.rstrip("/") in done[1]["text"]
-    assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_opt_in")]
-    assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_name")]
-    assert texts(say(settings, sender, "Ana Test")) == [r("utter_ask_contact_phone")]
-    methods = say(settings, sender, "(312) 555-0142")
-    assert [b["payload"] for b in methods[0]["buttons"]] == ["call", "text"]
-    assert texts(say(settings, sender, "call")) == [r("utter_ask_contact_time")]
-    return sender, say(settings, sender, "morning")
+from tests.visitors import (
+    add_review_slots,
+    book_first_offered,
+    bot,
+    herniated_disc_visitor,
+    texts,
+)
 
 
 def check_one_booked_lead(settings: Settings, sender: str, domain, clinic) -> None:
@@ -86,17 +41,6 @@ def check_one_booked_lead(settings: Settings, sender: str, domain, clinic) -> No
     assert lead["consent"]["notice_version"]
     (booking,) = lead["bookings"]
     assert booking["status"] == "active" and len(booking["reference"]) == 8
-
-
-def book_first_offered(settings: Settings, sender: str, saved: list[dict], domain, clinic):
-    assert texts(saved)[0].startswith("Thank you, Ana Test.")
-    offer = saved[1]
-    assert offer["text"] == expected(domain, clinic, "utter_offer_review")
-    assert len(offer["buttons"]) == 5
-    (booked,) = say(settings, sender, offer["buttons"][0]["payload"])
-    assert booked["text"].startswith("You're booked for a scan review on ")
-    assert [b["payload"] for b in booked["buttons"]] == ["/move_booking", "/cancel_booking"]
-    return booked
 
 
 def test_a_herniated_disc_visitor_becomes_one_lead_with_a_booking(servers, domain, clinic):

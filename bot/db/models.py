@@ -196,6 +196,8 @@ class ReviewSlot(Base):
     starts_at = Column(UTCDateTime, nullable=False, unique=True)
     duration_minutes = Column(Integer, nullable=False, default=30, server_default="30")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # withdrawn by an admin; kept (not deleted) while cancelled bookings refer to it
+    removed_at = Column(UTCDateTime)
 
     bookings = relationship("Booking", back_populates="slot", passive_deletes="all")
 

@@ -37,8 +37,16 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    """SQLite leaves foreign keys off per connection; WAL lets readers run during writes."""
+    """SQLite leaves foreign keys off per connection; WAL lets readers run during writes.
+
+    SQLite's own lower() folds A-Z only, so a search for "óscar" would miss "Óscar":
+    Python's lower() replaces it, as PostgreSQL's does for Unicode."""
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -36,6 +36,7 @@ ACTIONS = (
     "leads_purged",
     "slot_added",
     "slot_removed",
+    "booking_cancelled",
 )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -12,7 +15,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.clinic import ClinicProfile, load_clinic_profile
+from bot.db.session import session_factory
+from bot.recovery import tracker_store_url
 from bot.settings import Settings, load_settings
+from bot.web.security import SecurityHeaders
+from bot.web.staff import staff_routes
+from bot.web.staff.context import StaffApp
 
 HERE = Path(__file__).parent
 
@@ -22,6 +30,13 @@ def create_app(settings: Settings | None = None, clinic: ClinicProfile | None = 
     settings = settings or load_settings()
     clinic = clinic or load_clinic_profile(settings.clinic_profile)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    zone = ZoneInfo(clinic.timezone)
+
+    def local(moment: datetime | None, pattern: str = "%a %d %b %Y, %H:%M") -> str:
+        """A stored UTC time as the clinic's wall time, for people to read."""
+        return moment.astimezone(zone).strftime(pattern) if moment else ""
+
+    templates.env.filters["local"] = local
 
     async def home(request: Request) -> Response:
         """The clinic's demo page, as a site that embeds the assistant would look."""
@@ -35,9 +50,19 @@ def create_app(settings: Settings | None = None, clinic: ClinicProfile | None = 
         routes=[
             Route("/", home, name="home"),
             Route("/healthz", healthz, name="healthz"),
+            *staff_routes(),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-        ]
+        ],
+        middleware=[Middleware(SecurityHeaders)],
     )
     app.state.settings = settings
     app.state.clinic = clinic
+    # the session factory makes its engine on first use, not here
+    app.state.staff = StaffApp(
+        settings=settings,
+        clinic=clinic,
+        templates=templates,
+        factory=session_factory(settings.database_url),
+        tracker_url=tracker_store_url(settings.tracker_store_db),
+    )
     return app

@@ -11,6 +11,7 @@ from bot import booking
 from bot.booking import (
     BookingError,
     BookingNotFound,
+    SlotBooked,
     SlotTaken,
     SlotUnavailable,
     active_booking,
@@ -21,9 +22,11 @@ from bot.booking import (
     move,
     new_reference,
     parse_local,
+    remove_slot,
+    slots_with_bookings,
     weekly,
 )
-from bot.db.models import Booking, Lead
+from bot.db.models import Booking, Lead, ReviewSlot
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
@@ -256,3 +259,131 @@ def test_20_visitors_racing_for_one_slot_get_one_booking(factory, slot_ids, make
         assert session.execute(select(func.count(Booking.id))).scalar_one() == 1
         booked = session.execute(select(Lead.id).where(Lead.status == "booked")).scalars()
         assert list(booked) == winners
+
+
+# --- slots staff manage ----------------------------------------------------------------
+
+
+def _listed(session, after=None) -> list[tuple[int, str | None]]:
+    return [
+        (slot.id, held.reference if held else None)
+        for slot, held in slots_with_bookings(session, after)
+    ]
+
+
+def test_slots_with_bookings_pairs_each_slot_with_its_active_booking(factory, slot_ids, make_lead):
+    held = book(factory, make_lead("c1", name="Holder"), slot_ids[0], NOW)
+    dropped = make_lead("c2")
+    cancel(factory, dropped, book(factory, dropped, slot_ids[1], NOW).reference, NOW)
+    rebooked = make_lead("c3")
+    cancel(factory, rebooked, book(factory, rebooked, slot_ids[2], NOW).reference, NOW)
+    again = book(factory, make_lead("c4", name="Second"), slot_ids[2], NOW)
+    with factory() as session:
+        assert _listed(session) == [
+            (slot_ids[0], held.reference),
+            (slot_ids[1], None),
+            (slot_ids[2], again.reference),
+            (slot_ids[3], None),
+            (slot_ids[4], None),
+        ]
+        rows = slots_with_bookings(session)
+        assert [held.lead.name for _, held in rows if held] == ["Holder", "Second"]
+        # strictly after: the first slot starts exactly a day after NOW
+        assert _listed(session, NOW + timedelta(days=1)) == [
+            (slot_ids[1], None),
+            (slot_ids[2], again.reference),
+            (slot_ids[3], None),
+            (slot_ids[4], None),
+        ]
+        assert _listed(session, NOW + timedelta(days=2)) == []
+
+
+def test_slots_with_bookings_refuses_a_naive_time(session):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        slots_with_bookings(session, datetime(2026, 11, 27, 9, 0))
+
+
+def test_removing_a_slot_never_booked_deletes_it(factory, slot_ids):
+    with factory.begin() as session:
+        removed = remove_slot(session, slot_ids[0], NOW)
+        assert removed.id == slot_ids[0]
+        assert removed.starts_at == NOW + timedelta(days=1)
+    with factory() as session:
+        assert session.get(ReviewSlot, slot_ids[0]) is None
+        assert [s.id for s in free_slots(session, NOW)] == slot_ids[1:4]
+        assert [slot_id for slot_id, _ in _listed(session)] == slot_ids[1:]
+
+
+def test_removing_a_slot_with_only_cancelled_bookings_keeps_it_withdrawn(
+    factory, slot_ids, make_lead
+):
+    lead_id = make_lead("c1")
+    made = book(factory, lead_id, slot_ids[0], NOW)
+    cancel(factory, lead_id, made.reference, NOW)
+    later = NOW + timedelta(minutes=10)
+    with factory.begin() as session:
+        assert remove_slot(session, slot_ids[0], later).removed_at == later
+    with factory() as session:
+        kept = session.get(ReviewSlot, slot_ids[0])
+        assert kept.removed_at == later
+        assert [(b.reference, b.status) for b in kept.bookings] == [(made.reference, "cancelled")]
+        assert [s.id for s in free_slots(session, NOW)] == slot_ids[1:4]
+        assert [slot_id for slot_id, _ in _listed(session)] == slot_ids[1:]
+    with pytest.raises(SlotUnavailable):
+        book(factory, make_lead("c2"), slot_ids[0], later)
+    assert _lead_status(factory, lead_id) == "new"
+
+
+def test_a_booking_cannot_be_moved_to_a_removed_slot(factory, slot_ids, make_lead):
+    first = make_lead("c1")
+    cancel(factory, first, book(factory, first, slot_ids[1], NOW).reference, NOW)
+    with factory.begin() as session:
+        remove_slot(session, slot_ids[1], NOW)
+    lead_id = make_lead("c2")
+    old = book(factory, lead_id, slot_ids[0], NOW)
+    with pytest.raises(SlotUnavailable):
+        move(factory, lead_id, old.reference, slot_ids[1], NOW)
+    with factory() as session:
+        assert active_booking(session, lead_id).reference == old.reference
+
+
+def test_a_booked_slot_cannot_be_removed(factory, slot_ids, make_lead):
+    made = book(factory, make_lead(), slot_ids[0], NOW)
+    with factory() as session, pytest.raises(SlotBooked) as refused:
+        remove_slot(session, slot_ids[0], NOW)
+    assert made.reference in str(refused.value)
+    with factory() as session:
+        slot = session.get(ReviewSlot, slot_ids[0])
+        assert slot.removed_at is None
+        assert _listed(session)[0] == (slot_ids[0], made.reference)
+        assert active_booking(session, made.lead_id).slot_id == slot_ids[0]
+
+
+def test_removing_a_missing_or_removed_slot_is_unavailable(factory, slot_ids, make_lead):
+    lead_id = make_lead()
+    cancel(factory, lead_id, book(factory, lead_id, slot_ids[0], NOW).reference, NOW)
+    with factory.begin() as session:
+        remove_slot(session, slot_ids[0], NOW)  # withdrawn, kept
+        remove_slot(session, slot_ids[1], NOW)  # deleted
+    for slot_id in (slot_ids[0], slot_ids[1], 9999):
+        with factory() as session, pytest.raises(SlotUnavailable, match=f"no slot {slot_id}"):
+            remove_slot(session, slot_id, NOW)
+    with factory() as session:
+        assert session.get(ReviewSlot, slot_ids[0]).removed_at == NOW
+
+
+def test_remove_slot_refuses_a_naive_time(factory, slot_ids):
+    with factory() as session, pytest.raises(ValueError, match="timezone-aware"):
+        remove_slot(session, slot_ids[0], datetime(2026, 11, 27, 9, 0))
+
+
+def test_a_removed_time_can_be_offered_again(factory, slot_ids, make_lead):
+    lead_id = make_lead()
+    cancel(factory, lead_id, book(factory, lead_id, slot_ids[0], NOW).reference, NOW)
+    with factory.begin() as session:
+        remove_slot(session, slot_ids[0], NOW)
+    with factory.begin() as session:
+        add_slots(session, [NOW + timedelta(days=1)])
+    with factory() as session:
+        offered = free_slots(session, NOW, limit=1)
+        assert [s.starts_at for s in offered] == [NOW + timedelta(days=1)]

@@ -43,7 +43,7 @@ def _next_year(month_day_time: str) -> str:
 
 
 def test_db_upgrade_prints_the_revision(run):
-    assert "revision 0001" in run("db", "upgrade").stdout
+    assert "revision 0002" in run("db", "upgrade").stdout
 
 
 def test_slots_add_weekly_and_list(run):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import sqlalchemy as sa
 
 from bot.leads import CONSENT_NOTICE_VERSION, find_lead
 from bot.recovery import conversation_slots, recover_leads, tracker_store_url
+from tests.tracker_events import save_conversations
 
 CONSENTED = {
     "consent_given": True,
@@ -21,20 +21,6 @@ CONSENTED = {
     "condition": ["sciatica"],
     "pain_score": 7,
 }
-
-
-def _save_conversations(path: Path, conversations: dict[str, list]) -> None:
-    """Store conversations the way the running assistant does: Rasa's SQL tracker store."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    store = SQLTrackerStore(dialect="sqlite", db=str(path))
-    try:
-        for sender_id, events in conversations.items():
-            tracker = DialogueStateTracker.from_events(sender_id, events, slots=[])
-            asyncio.run(store.save(tracker))
-    finally:
-        store.engine.dispose()
 
 
 def _events(slots: dict, restart_after: bool = False) -> list:
@@ -62,7 +48,7 @@ def _events(slots: dict, restart_after: bool = False) -> list:
 @pytest.fixture
 def tracker_db(tmp_path) -> Path:
     path = tmp_path / "trackers.db"
-    _save_conversations(
+    save_conversations(
         path,
         {
             "consented": _events(CONSENTED),

@@ -1,5 +1,5 @@
-"""Staff back-office: accounts, sessions, notes, the audit log, lead assignment and
-closing reasons.
+"""Staff back-office: accounts, sessions, notes, the audit log, lead assignment,
+closing reasons and withdrawn review slots.
 
 The audit log is append-only in the database itself: triggers refuse UPDATE and
 DELETE on audit_events, so no code path of the app (or a mistaken query) can rewrite it.
@@ -121,6 +121,8 @@ def upgrade() -> None:
             "ck_leads_closed_reason",
             f"closed_reason IS NULL OR closed_reason IN ({CLOSE_REASONS})",
         )
+    with op.batch_alter_table("review_slots") as batch:
+        batch.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRES_TRIGGER)
     else:
@@ -132,6 +134,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("review_slots") as batch:
+        batch.drop_column("removed_at")
     with op.batch_alter_table("leads") as batch:
         batch.drop_constraint("ck_leads_closed_reason", type_="check")
         batch.drop_index("ix_leads_assigned_to_id")

@@ -1,0 +1,238 @@
+"""The inbox, a lead's page, the changes staff make to it, the CSV export and erasure."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from starlette.responses import RedirectResponse, Response
+
+from bot.db.models import Booking, Lead, LeadNote, StaffUser
+from bot.intake.summary import LABELS
+from bot.staff.audit import record
+from bot.staff.export import leads_csv
+from bot.staff.inbox import (
+    FilterError,
+    LeadFilter,
+    all_matching,
+    find_leads,
+    mask_email,
+    mask_phone,
+    parse_filter,
+)
+from bot.staff.pipeline import (
+    CLOSE_REASON_LABELS,
+    NEXT_STATUSES,
+    PipelineError,
+    add_note,
+    assign,
+    set_status,
+)
+from bot.staff.privacy import erase_lead
+from bot.staff.transcript import read_transcript
+from bot.web.staff.context import PageError, StaffContext, path_id, staff_page
+
+# the canonical values of the condition entity, as the inbox filter offers them
+CONDITIONS = (
+    "sciatica",
+    "herniated_disc",
+    "pinched_nerve",
+    "degenerative_disc_disease",
+    "spinal_stenosis",
+    "back_pain",
+    "neck_pain",
+    "other",
+)
+ERASE_WORD = "ERASE"
+
+
+def _page_number(ctx: StaffContext) -> int:
+    raw = ctx.request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _filter(ctx: StaffContext) -> tuple[LeadFilter, str | None]:
+    try:
+        return parse_filter(ctx.request.query_params, CONDITIONS, ctx.user.id), None
+    except FilterError as error:
+        return LeadFilter(), str(error)
+
+
+@staff_page()
+def inbox(ctx: StaffContext) -> Response:
+    """Leads newest first (or by triage), filtered, searched, a page at a time."""
+    flt, error = _filter(ctx)
+    page = find_leads(ctx.db, flt, ctx.app.zone, _page_number(ctx))
+    return ctx.render(
+        "staff/inbox.html",
+        status_code=400 if error else 200,
+        page=page,
+        flt=flt,
+        query=flt.query_items(),
+        filter_error=error,
+        conditions=CONDITIONS,
+        condition_labels=LABELS,
+        mask_email=mask_email,
+        mask_phone=mask_phone,
+    )
+
+
+@staff_page()
+def export(ctx: StaffContext) -> Response:
+    """The current filter's leads as CSV; contact details included, so it is logged."""
+    flt, error = _filter(ctx)
+    if error:
+        raise PageError(400, error)
+    leads = all_matching(ctx.db, flt, ctx.app.zone)
+    record(
+        ctx.db,
+        "leads_exported",
+        ctx.user,
+        details={"count": len(leads), "filter": flt.query_items(), "via": "web"},
+        ip_address=ctx.ip,
+        now=ctx.now,
+    )
+    stamp = ctx.now.astimezone(ctx.app.zone).strftime("%Y%m%d-%H%M")
+    return Response(
+        leads_csv(leads, ctx.app.zone),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="leads-{stamp}.csv"'},
+    )
+
+
+def _lead(ctx: StaffContext) -> Lead:
+    lead = ctx.db.execute(
+        select(Lead)
+        .where(Lead.id == path_id(ctx))
+        .options(
+            selectinload(Lead.intake),
+            selectinload(Lead.consent),
+            selectinload(Lead.bookings).selectinload(Booking.slot),
+            selectinload(Lead.notes).selectinload(LeadNote.author),
+            selectinload(Lead.assigned_to),
+        )
+    ).scalar_one_or_none()
+    if lead is None:
+        raise PageError(404, "There is no lead with that number. It may have been erased.")
+    return lead
+
+
+def _detail(
+    ctx: StaffContext, lead: Lead, revealed: bool = False, error: str | None = None
+) -> Response:
+    staff = ctx.db.execute(
+        select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email)
+    ).scalars()
+    return ctx.render(
+        "staff/lead.html",
+        status_code=400 if error else 200,
+        lead=lead,
+        revealed=revealed,
+        error=error,
+        transcript=read_transcript(ctx.app.tracker_url, lead.conversation_id),
+        next_statuses=NEXT_STATUSES[lead.status],
+        close_reasons=CLOSE_REASON_LABELS,
+        staff_members=list(staff),
+        condition_labels=LABELS,
+        mask_email=mask_email,
+        mask_phone=mask_phone,
+    )
+
+
+@staff_page()
+def lead_detail(ctx: StaffContext) -> Response:
+    """Everything about one lead; contact details stay masked until revealed."""
+    lead = _lead(ctx)
+    record(
+        ctx.db,
+        "lead_viewed",
+        ctx.user,
+        target_type="lead",
+        target_id=lead.id,
+        ip_address=ctx.ip,
+        now=ctx.now,
+    )
+    return _detail(ctx, lead)
+
+
+@staff_page()
+def reveal(ctx: StaffContext) -> Response:
+    """Show the contact details (a deliberate, logged step)."""
+    lead = _lead(ctx)
+    record(
+        ctx.db,
+        "contact_revealed",
+        ctx.user,
+        target_type="lead",
+        target_id=lead.id,
+        ip_address=ctx.ip,
+        now=ctx.now,
+    )
+    return _detail(ctx, lead, revealed=True)
+
+
+def _back_to(lead: Lead) -> Response:
+    return RedirectResponse(f"/staff/leads/{lead.id}", status_code=303)
+
+
+@staff_page()
+def change_status(ctx: StaffContext) -> Response:
+    lead = _lead(ctx)
+    try:
+        set_status(
+            ctx.db, lead, ctx.field("status"), ctx.user, ctx.now, reason=ctx.field("reason") or None
+        )
+    except PipelineError as error:
+        ctx.db.rollback()
+        return _detail(ctx, _lead(ctx), error=str(error))
+    return _back_to(lead)
+
+
+@staff_page()
+def note(ctx: StaffContext) -> Response:
+    lead = _lead(ctx)
+    try:
+        add_note(ctx.db, lead, ctx.user, ctx.field("body"), ctx.now)
+    except PipelineError as error:
+        ctx.db.rollback()
+        return _detail(ctx, _lead(ctx), error=str(error))
+    return _back_to(lead)
+
+
+@staff_page()
+def assign_lead(ctx: StaffContext) -> Response:
+    lead = _lead(ctx)
+    raw = ctx.field("assignee")
+    if raw == "me":
+        assignee: int | None = ctx.user.id
+    elif raw.isdigit():
+        assignee = int(raw)
+    elif raw == "":
+        assignee = None
+    else:
+        raise PageError(400, "Choose a staff member from the list.")
+    try:
+        assign(ctx.db, lead, assignee, ctx.user, ctx.now)
+    except PipelineError as error:
+        ctx.db.rollback()
+        return _detail(ctx, _lead(ctx), error=str(error))
+    return _back_to(lead)
+
+
+@staff_page(role="admin")
+def erase_confirm(ctx: StaffContext) -> Response:
+    """First confirmation: what will be erased, and the word to type."""
+    return ctx.render("staff/erase.html", lead=_lead(ctx), word=ERASE_WORD, error=None)
+
+
+@staff_page(role="admin")
+def erase(ctx: StaffContext) -> Response:
+    """Second confirmation: the typed word; then the lead and its conversation go."""
+    lead = _lead(ctx)
+    if ctx.field("confirm") != ERASE_WORD:
+        error = f"Type {ERASE_WORD} in capitals to confirm."
+        return ctx.render(
+            "staff/erase.html", status_code=400, lead=lead, word=ERASE_WORD, error=error
+        )
+    lead_id = lead.id
+    erase_lead(ctx.db, lead_id, ctx.app.tracker_url, ctx.user, ctx.now, ip_address=ctx.ip)
+    return RedirectResponse(f"/staff/leads?erased={lead_id}", status_code=303)

@@ -1,0 +1,62 @@
+"""The overview page: leads per week by condition and by triage level, and the funnel
+from conversations to leads to bookings, as charts with their numbers in tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from starlette.responses import Response
+
+from bot.staff.charts import funnel_chart, stacked_bar_chart
+from bot.staff.overview import funnel, weekly_leads
+from bot.staff.transcript import count_conversations
+from bot.web.staff.context import StaffContext, staff_page
+
+DEFAULT_WEEKS = 8
+MAX_DAYS = 366
+
+
+def _period(ctx: StaffContext) -> tuple[date, date, str | None]:
+    """The chosen local dates (inclusive), by default the last eight weeks."""
+    today = ctx.now.astimezone(ctx.app.zone).date()
+    default = (today - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), today)
+    params = ctx.request.query_params
+    try:
+        start = date.fromisoformat(params["from"]) if params.get("from") else default[0]
+        end = date.fromisoformat(params["to"]) if params.get("to") else default[1]
+    except ValueError:
+        return (*default, "Dates look like 2026-11-27.")
+    if start > end:
+        return (*default, "The start date is after the end date.")
+    if (end - start).days > MAX_DAYS:
+        return (*default, "Choose a period of at most a year.")
+    return start, end, None
+
+
+@staff_page()
+def overview(ctx: StaffContext) -> Response:
+    zone = ctx.app.zone
+    start, end, error = _period(ctx)
+    since = datetime.combine(start, time(), zone)
+    until = datetime.combine(end + timedelta(days=1), time(), zone)
+    by_condition = weekly_leads(ctx.db, start, end, zone, by="condition")
+    by_triage = weekly_leads(ctx.db, start, end, zone, by="triage")
+    conversations = count_conversations(ctx.app.tracker_url, since, until)
+    figures = funnel(ctx.db, conversations, since, until)
+    return ctx.render(
+        "staff/overview.html",
+        status_code=400 if error else 200,
+        start=start,
+        end=end,
+        error=error,
+        by_condition=by_condition,
+        by_triage=by_triage,
+        figures=figures,
+        condition_chart=stacked_bar_chart(
+            by_condition, "Leads per week by condition", prefix="by-condition"
+        ),
+        triage_chart=stacked_bar_chart(
+            by_triage, "Leads per week by triage level", prefix="by-triage"
+        ),
+        funnel_svg=funnel_chart(figures, "Conversations, leads and bookings"),
+    )

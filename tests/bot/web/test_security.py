@@ -1,0 +1,32 @@
+from starlette.testclient import TestClient
+
+from bot.settings import load_settings
+from bot.web.app import create_app
+
+
+def test_every_response_has_the_security_headers(project_root, tmp_path):
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'l.db'}"}, root=project_root)
+    client = TestClient(create_app(settings), follow_redirects=False)
+    for path in ("/", "/staff/login", "/static/site.css"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+        assert "strict-transport-security" not in headers  # plain http
+    assert client.get("/staff/login").headers["cache-control"] == "no-store"
+
+
+def test_https_adds_hsts_and_secure_cookies(project_root, tmp_path):
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'l.db'}"}, root=project_root)
+    client = TestClient(create_app(settings), base_url="https://clinic.example")
+    response = client.get("/staff/login")
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_pages_carry_no_inline_script(project_root, tmp_path):
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'l.db'}"}, root=project_root)
+    page = TestClient(create_app(settings)).get("/staff/login").text
+    assert "<script" not in page and "style=" not in page

@@ -1,0 +1,1 @@
+"""Back-office tests in a real browser (headless Chromium through Playwright)."""

@@ -1,0 +1,226 @@
+"""The staff back-office in headless Chromium, against the web app as a real process
+(`bot serve web`, as `make run` starts it) with its own SQLite leads database and
+tracker store: an account made with `bot users add`, leads seeded through SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.db.models import Consent, Intake, Lead
+from bot.settings import Settings
+from tests import live
+from tests.browser.conftest import expect, outside_the_browsers_loop, sign_in
+from tests.tracker_events import chat_at, save_conversations
+from tests.visitors import bot
+
+STAFF = ("desk@clinic.example", "blue kettle 7 morning")
+WEB_PORT = "18010"
+T0 = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1)
+FORMULA = '=HYPERLINK("http://evil.example")'
+VISITOR_SAYS = "I have sciatica down my left leg"
+SUMMARY = "Lower back pain with sciatica for 3 months."
+
+
+@dataclass(frozen=True)
+class Office:
+    settings: Settings
+    leads: dict[str, int]  # by name
+
+    @property
+    def url(self) -> str:
+        return self.settings.web_url
+
+
+def _add_lead(session: Session, conversation_id: str, name: str, **fields) -> int:
+    lead = Lead(
+        conversation_id=conversation_id,
+        name=name,
+        email=fields.pop("email", f"{conversation_id}@example.com"),
+        phone=fields.pop("phone", "+15550123456"),
+        created_at=fields.pop("created_at", T0),
+        **fields,
+    )
+    lead.intake = Intake(
+        answers={"pain_location": ["lower_back"], "pain_duration": "3 months"},
+        summary=SUMMARY,
+        pain_score=7,
+        duration_category="chronic",
+    )
+    lead.consent = Consent(
+        notice_version="2026-11-27", agreed=True, contact_opt_in=True, given_at=T0
+    )
+    session.add(lead)
+    session.flush()
+    return lead.id
+
+
+def _seed(settings: Settings) -> dict[str, int]:
+    """Three leads (the web server has migrated the database) and one conversation."""
+    outside_the_browsers_loop(
+        save_conversations,
+        Path(settings.tracker_store_db),
+        {"conv-maya": chat_at(T0, VISITOR_SAYS)},
+    )
+    engine = sa.create_engine(settings.database_url, future=True, poolclass=sa.pool.NullPool)
+    try:
+        with Session(engine) as session, session.begin():
+            return {
+                "Maya Sciatica": _add_lead(
+                    session,
+                    "conv-maya",
+                    "Maya Sciatica",
+                    email="maya.sciatica@example.com",
+                    conditions=["sciatica"],
+                ),
+                "Neck Person": _add_lead(
+                    session,
+                    "conv-neck",
+                    "Neck Person",
+                    conditions=["neck_pain"],
+                    created_at=T0 + timedelta(hours=1),
+                ),
+                FORMULA: _add_lead(
+                    session,
+                    "conv-formula",
+                    FORMULA,
+                    phone="+15550199999",
+                    conditions=["herniated_disc"],
+                    status="contacted",
+                    created_at=T0 + timedelta(hours=2),
+                ),
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def office(project_root, tmp_path_factory) -> Iterator[Office]:
+    """Only the web app, on a port of its own, with a staff account and three leads."""
+    for settings in live.serve(
+        project_root, tmp_path_factory.mktemp("office"), {"WEB_PORT": WEB_PORT}, ["web"]
+    ):
+        out = bot(settings, "users", "add", STAFF[0], "--role", "staff", stdin=STAFF[1] + "\n")
+        assert "created staff account desk@clinic.example" in out
+        yield Office(settings, _seed(settings))
+
+
+def _rows(page):
+    return page.locator("table.leads tbody tr")
+
+
+def test_sign_in_filter_and_read_a_lead(office, page):
+    sign_in(page, office.url, *STAFF)
+    expect(_rows(page)).to_have_count(3)
+    page.get_by_label("Condition", exact=True).select_option("sciatica")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"condition=sciatica"))
+    expect(page.locator("p.summary")).to_contain_text("1 lead found.")
+    expect(_rows(page)).to_have_count(1)
+    expect(_rows(page)).to_contain_text("Maya Sciatica")
+    # contact details are masked in the inbox
+    expect(_rows(page)).not_to_contain_text("maya.sciatica@example.com")
+
+    lead_id = office.leads["Maya Sciatica"]
+    page.get_by_role("link", name=f"#{lead_id}", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/staff/leads/{lead_id}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Lead #{lead_id}: Maya Sciatica")
+    conversation = page.get_by_role("region", name="Conversation")
+    expect(conversation).to_contain_text(VISITOR_SAYS)
+    expect(conversation).to_contain_text("Hello! How can I help?")
+    intake = page.get_by_role("region", name="Intake")
+    expect(intake).to_contain_text(SUMMARY)
+    expect(intake).to_contain_text("lower back")
+
+    contact = page.get_by_role("region", name="Contact")
+    expect(contact).not_to_contain_text("maya.sciatica@example.com")
+    page.get_by_role("button", name="Show contact details").click()
+    expect(contact).to_contain_text("maya.sciatica@example.com")
+    expect(contact).to_contain_text("+15550123456")
+
+
+def test_a_note_and_the_status_through_contacted_to_closed(office, page):
+    sign_in(page, office.url, *STAFF)
+    lead_id = office.leads["Neck Person"]
+    page.goto(f"{office.url}/staff/leads/{lead_id}")
+    follow_up = page.get_by_role("region", name="Follow-up")
+    expect(follow_up).to_contain_text("Status: New")
+
+    note = "Called, left a voicemail."
+    page.locator("#note").fill(note)
+    page.get_by_role("button", name="Add note").click()
+    notes = page.locator("ol.notes li")
+    expect(notes).to_have_count(1)
+    expect(notes).to_contain_text(note)
+    expect(notes).to_contain_text(STAFF[0])
+
+    page.locator("#new-status").select_option("contacted")
+    page.get_by_role("button", name="Update status").click()
+    expect(follow_up).to_contain_text("Status: Contacted.")
+
+    # closing without saying why is refused, with the reason asked for
+    page.locator("#new-status").select_option("closed")
+    page.get_by_role("button", name="Update status").click()
+    expect(page.get_by_role("alert")).to_contain_text("choose why the lead is closed")
+    expect(follow_up).to_contain_text("Status: Contacted.")
+
+    page.locator("#new-status").select_option("closed")
+    page.locator("#reason").select_option(label="Unreachable")
+    page.get_by_role("button", name="Update status").click()
+    expect(page).to_have_url(re.compile(rf"/staff/leads/{lead_id}$"))
+    expect(follow_up).to_contain_text("Status: Closed (Unreachable).")
+    expect(notes).to_contain_text(note)
+
+
+def test_the_csv_export_is_the_filter_with_formulas_neutralised(office, page):
+    sign_in(page, office.url, *STAFF)
+    page.get_by_label("Condition", exact=True).select_option("herniated_disc")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(_rows(page)).to_have_count(1)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Export these as CSV").click()
+    download = info.value
+    assert re.fullmatch(r"leads-\d{8}-\d{4}\.csv", download.suggested_filename)
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows[0][:5] == ["id", "created", "name", "email", "phone"]
+    assert len(rows) == 2  # the header and the one herniated-disc lead
+    (row,) = rows[1:]
+    assert row[0] == str(office.leads[FORMULA])
+    assert row[2] == "'" + FORMULA  # a spreadsheet shows it as text, never runs it
+    assert row[4] == "'+15550199999"
+    assert "herniated_disc" in row[8] and row[9] == "contacted"
+
+
+def test_signing_out_ends_the_session(office, page):
+    sign_in(page, office.url, *STAFF)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/staff/login\?signed_out=1$"))
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    page.goto(f"{office.url}/staff/leads")
+    expect(page).to_have_url(re.compile(r"/staff/login\?next=%2Fstaff%2Fleads$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_signing_in_with_the_keyboard_only(office, page):
+    page.goto(f"{office.url}/staff/login")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#email")).to_be_focused()
+    page.keyboard.type(STAFF[0])
+    page.keyboard.press("Tab")
+    expect(page.locator("#password")).to_be_focused()
+    page.keyboard.type(STAFF[1])
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/staff/leads$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leads")
