@@ -98,11 +98,8 @@ def parse_local(text: str, timezone: str) -> datetime:
 def add_slots(
     session: Session, starts: Iterable[datetime], duration_minutes: int = 30
 ) -> list[ReviewSlot]:
-    (
-        """Offer these start times; returns the slots now offered that were not before
+    """Offer these start times; returns the slots now offered that were not before
     (times already on offer are skipped; withdrawn ones are offered again)."""
-        ""
-    )
     if duration_minutes <= 0:
         raise ValueError(f"duration must be positive, got {duration_minutes} minutes")
     wanted: dict[datetime, None] = {}
