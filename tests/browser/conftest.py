@@ -41,6 +41,9 @@ TIMEOUT_MS = 20_000
 
 T = TypeVar("T")
 
+if expect is not None:  # assertions wait as long as Playwright's actions do
+    expect.set_options(timeout=TIMEOUT_MS)
+
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("REQUIRE_BROWSER") == "1":
