@@ -20,9 +20,11 @@ from markupsafe import Markup, escape
 from bot.staff.overview import Funnel, WeeklySeries
 
 # at least 3:1 against white (WCAG 1.4.11), distinct in hue; the patterns add the rest
+# (the first three read as routine, urgent, emergency in the triage chart)
 PALETTE = (
     "#1f5fa8",  # blue
     "#c2410c",  # burnt orange
+    "#9f1239",  # crimson
     "#047857",  # green
     "#7e22ce",  # purple
     "#a16207",  # ochre

@@ -7,6 +7,8 @@ from sqlalchemy import create_engine, pool
 
 from bot.db.models import Base
 
+MIGRATION_LOCK = 7_420_155  # an arbitrary advisory-lock key of this project's migrations
+
 
 def run_migrations_online() -> None:
     """Migrate on a connection of its own, without the application's SQLite settings.
@@ -29,6 +31,10 @@ def run_migrations_online() -> None:
                 compare_type=True,
             )
             with context.begin_transaction():
+                if not is_sqlite:
+                    # processes starting together migrate one after the other; the lock
+                    # ends with the transaction, and the next one finds the new revision
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 context.run_migrations()
     finally:
         engine.dispose()

@@ -62,3 +62,15 @@ def test_sqlite_directory_is_created_and_percent_signs_survive(tmp_path):
     upgrade(url)
     assert current_revision(url) == HEAD
     assert Path(tmp_path / "100% new" / "leads.db").is_file()
+
+
+def test_processes_starting_together_migrate_one_after_the_other(database_url):
+    """The action server and the web app both migrate at start; neither may fail."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=3) as pool:
+        results = [pool.submit(upgrade, database_url) for _ in range(3)]
+        for result in results:
+            result.result()  # raises if a migration failed
+    assert current_revision(database_url) == HEAD
+    assert _differences(database_url) == []
