@@ -16,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.clinic import load_clinic_profile
+from bot.leads import CONSENT_NOTICE_VERSION
 from bot.settings import load_settings
 
 
@@ -25,7 +26,11 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: EndpointConfig, domain: Domain) -> None:
         super().__init__(domain.responses)
         profile_path = endpoint_config.kwargs.get("profile") or load_settings().clinic_profile
-        self.clinic_variables = load_clinic_profile(profile_path).response_variables()
+        self.clinic_variables = {
+            **load_clinic_profile(profile_path).response_variables(),
+            # the consent questions tell the widget which notice they ask about
+            "consent_notice_version": CONSENT_NOTICE_VERSION,
+        }
 
     async def generate(
         self,

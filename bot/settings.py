@@ -31,6 +31,8 @@ class Settings:
     tracker_store_db: Path
     # where visitors' phone numbers are assumed to be when typed without a country code
     phone_region: str = "US"
+    # where visitors' browsers reach Rasa's REST channel (default rasa_url)
+    public_rasa_url: str | None = None
     # staff back-office: minutes without a request before a signed-in session ends
     staff_idle_minutes: int = 30
     # the address staff open the back-office at (links in notices); default web_url
@@ -43,6 +45,11 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = True
     smtp_from: str = "assistant@localhost"
+
+    @property
+    def browser_rasa_url(self) -> str:
+        """Rasa as the widget in a visitor's browser calls it (no trailing slash)."""
+        return (self.public_rasa_url or self.rasa_url).rstrip("/")
 
     @property
     def staff_url(self) -> str:
@@ -132,6 +139,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         cors_origins=tuple(origins),
         tracker_store_db=root / env.get("TRACKER_STORE_DB", "var/trackers.db"),
         phone_region=env.get("PHONE_REGION", "US").strip().upper(),
+        public_rasa_url=env.get("PUBLIC_RASA_URL") or None,
         staff_idle_minutes=_positive(env, "STAFF_IDLE_MINUTES", 30),
         public_base_url=env.get("PUBLIC_BASE_URL") or None,
         notify_email=env.get("NEW_LEAD_NOTIFY_EMAIL") or None,

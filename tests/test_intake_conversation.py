@@ -15,10 +15,7 @@ import pytest
 
 from bot.settings import Settings
 from tests.live import expected, say
-
-
-def texts(replies: list[dict]) -> list[str]:
-    return [r.get("text") for r in replies]
+from tests.visitors import texts
 
 
 def latest_slots(settings: Settings, sender: str) -> dict:

@@ -10,6 +10,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from bot.leads import CONSENT_NOTICE_VERSION as NOTICE
 from bot.settings import Settings
 from tests.live import expected, say
 
@@ -40,7 +41,9 @@ def add_review_slots(settings: Settings) -> None:
 
 
 def texts(replies: list[dict]) -> list[str]:
-    return [r.get("text") for r in replies]
+    """What the visitor reads: messages without text (the consent questions' ``custom``
+    marker for the widget) are not shown."""
+    return [r["text"] for r in replies if "text" in r]
 
 
 def herniated_disc_visitor(settings: Settings, domain, clinic) -> tuple[str, list[dict]]:
@@ -59,6 +62,9 @@ def herniated_disc_visitor(settings: Settings, domain, clinic) -> tuple[str, lis
     assert texts(done)[0] == r("utter_intake_done")
     assert texts(done)[1] == r("utter_ask_consent_given")
     assert clinic.privacy_policy_url.rstrip("/") in done[1]["text"]
+    # the widget learns which question this is, to send the answer back as metadata
+    marker = {"consent_question": "consent_given", "notice_version": NOTICE}
+    assert marker in [r.get("custom") for r in done]
     assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_opt_in")]
     assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_name")]
     assert texts(say(settings, sender, "Ana Test")) == [r("utter_ask_contact_phone")]

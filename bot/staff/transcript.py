@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # what a button click shows when its button is not found in the conversation
 CHOSE_AN_OPTION = "(chose an option)"
+# payloads the chat widget sends by itself, not from a button
+SENT_BY_THE_WIDGET = {"/greet": "(opened the chat)"}
 # sender ids per DELETE statement: well under every database's bound-parameter limit
 _BATCH = 500
 
@@ -103,7 +105,7 @@ def read_transcript(tracker_url: str, sender_id: str) -> list[Turn]:
                 turns.append(Turn("assistant", text, at, tuple(t for t, _ in offered)))
             continue
         if text.lstrip().startswith("/"):
-            text = titles.get(text.strip(), CHOSE_AN_OPTION)
+            text = titles.get(text.strip()) or SENT_BY_THE_WIDGET.get(text.strip(), CHOSE_AN_OPTION)
         if text:
             turns.append(Turn("visitor", text, at))
     return turns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -18,9 +19,10 @@ from bot.clinic import ClinicProfile, load_clinic_profile
 from bot.db.session import session_factory
 from bot.recovery import tracker_store_url
 from bot.settings import Settings, load_settings
-from bot.web.security import SecurityHeaders
+from bot.web.security import SecurityHeaders, content_security_policy
 from bot.web.staff import staff_routes
 from bot.web.staff.context import StaffApp
+from bot.web.widget import widget_routes
 
 HERE = Path(__file__).parent
 
@@ -31,6 +33,9 @@ def create_app(settings: Settings | None = None, clinic: ClinicProfile | None = 
     clinic = clinic or load_clinic_profile(settings.clinic_profile)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     zone = ZoneInfo(clinic.timezone)
+    rasa = urlsplit(settings.browser_rasa_url)
+    # Rasa on an origin of its own may be called by the widget (same origin needs nothing)
+    connect_to = (f"{rasa.scheme}://{rasa.netloc}",) if rasa.netloc else ()
 
     def local(moment: datetime | None, pattern: str = "%a %d %b %Y, %H:%M") -> str:
         """A stored UTC time as the clinic's wall time, for people to read."""
@@ -40,7 +45,8 @@ def create_app(settings: Settings | None = None, clinic: ClinicProfile | None = 
 
     async def home(request: Request) -> Response:
         """The clinic's demo page, as a site that embeds the assistant would look."""
-        return templates.TemplateResponse(request, "index.html", {"clinic": clinic})
+        context = {"clinic": clinic, "rasa_url": settings.browser_rasa_url}
+        return templates.TemplateResponse(request, "index.html", context)
 
     async def healthz(request: Request) -> Response:
         """Liveness for `make run`'s readiness check and load balancers."""
@@ -50,10 +56,11 @@ def create_app(settings: Settings | None = None, clinic: ClinicProfile | None = 
         routes=[
             Route("/", home, name="home"),
             Route("/healthz", healthz, name="healthz"),
+            *widget_routes(clinic, settings.phone_region),
             *staff_routes(),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders, csp=content_security_policy(connect_to))],
     )
     app.state.settings = settings
     app.state.clinic = clinic

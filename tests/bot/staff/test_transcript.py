@@ -159,3 +159,19 @@ def test_count_conversations_counts_visitors_who_wrote_in_the_period(tmp_path):
     assert count_conversations(str(path), T0 - day, T0 + 2 * day) == 4
     with pytest.raises(ValueError, match="naive"):
         count_conversations(str(path), T0.replace(tzinfo=None), T0 + day)
+
+
+def test_the_widgets_own_greeting_and_its_consent_marker_read_plainly(tmp_path):
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    path = tmp_path / "trackers.db"
+    events = [
+        UserUttered("/greet", {"name": "greet"}, timestamp=_at(0)),
+        BotUttered("Hello!", timestamp=_at(1)),
+        BotUttered(None, data={"custom": {"consent_question": "consent_given"}}, timestamp=_at(2)),
+    ]
+    save_conversations(path, {"widget": events})
+    assert [(t.speaker, t.text) for t in read_transcript(str(path), "widget")] == [
+        ("visitor", "(opened the chat)"),
+        ("assistant", "Hello!"),
+    ]

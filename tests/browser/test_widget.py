@@ -1,0 +1,591 @@
+"""The website chat widget (bot/web/static/widget) in headless Chromium, on the demo page
+of the real web app, talking to the real Rasa and action servers (the session ``servers``
+fixture), as a visitor would use it: by mouse, by keyboard only, with Rasa down, through
+axe-core (vendored in tests/browser/vendor), at small and zoomed viewports, and with a
+hostile reply from the server.
+
+The widget lives in an open shadow root; Playwright's CSS and role locators pierce it.
+Each test has a context of its own, so sessionStorage starts empty.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from tests.browser.conftest import TIMEOUT_MS, expect, sign_in
+from tests.live import expected
+from tests.visitors import add_review_slots, bot
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+HOW_LONG = "how long do antidepressants take to work for back pain"
+RED_FLAG = "I suddenly can't control my bladder and my legs are numb"
+SCAN_VISITOR = "i have a herniated disc in my lower back"
+PASSWORD = "quiet harbour 42 lantern"
+# the shadow root's focused element, as a short description ("" when focus is elsewhere)
+FOCUSED = """() => {
+  const host = document.querySelector('#spine-chat-widget');
+  const inside = host && host.shadowRoot && host.shadowRoot.activeElement;
+  if (!inside) return '';
+  return inside.id ? '#' + inside.id : '.' + inside.className + ':' + inside.textContent;
+}"""
+# the focused page element hidden behind the widget, as HTML ("" when none is)
+OBSCURED = """() => {
+  const host = document.querySelector('#spine-chat-widget');
+  const focused = document.activeElement;
+  if (!focused || focused === host || focused === document.body) return '';
+  const box = focused.getBoundingClientRect();
+  const seen = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return seen === host ? focused.outerHTML : '';
+}"""
+STORED = """() => {
+  const keys = Object.keys(sessionStorage).filter((k) => k.startsWith('spine-chat:'));
+  return keys.length === 1 ? JSON.parse(sessionStorage.getItem(keys[0])) : keys;
+}"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def said(servers, domain, clinic) -> dict[str, str]:
+    """The assistant's responses as the widget shows them (the servers and the domain are
+    ready before the browser's event loop starts)."""
+    names = [
+        "utter_greet",
+        "utter_faq/how_long",
+        "utter_emergency",
+        "utter_intake_start",
+        "utter_ask_consent_given",
+    ]
+    return {name: expected(domain, clinic, name) for name in names}
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable[..., object]]:
+    """Pages in fresh contexts with options of their own (viewport, bypass_csp), closed
+    after the test."""
+    contexts = []
+
+    def make(**options: object) -> object:
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class Chat:
+    """The widget on a page, as a visitor sees it."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.launcher = page.get_by_role("button", name="Chat with our assistant")
+        # the same button found when hidden too (small screens hide it while the panel is open)
+        self.toggle = page.locator(".sw-launcher")
+        self.panel = page.locator("#sw-panel")
+        self.log = page.get_by_role("log", name="Conversation")
+        self.messages = self.log.locator(".sw-msg")
+        self.input = page.get_by_role("textbox", name="Your message")
+        self.send_button = page.get_by_role("button", name="Send", exact=True)
+        self.choices = page.get_by_role("group", name="Suggested replies")
+
+    @classmethod
+    def visit(cls, page, settings: Settings) -> Chat:
+        page.goto(f"{settings.web_url}/")
+        chat = cls(page)
+        expect(chat.toggle).to_have_attribute("aria-expanded", "false")
+        return chat
+
+    def open(self, greeting: str) -> None:
+        self.launcher.click()
+        expect(self.toggle).to_have_attribute("aria-expanded", "true")
+        expect(self.panel).to_be_visible()
+        self.replied(greeting)
+
+    def replied(self, text: str) -> None:
+        """Wait until the assistant's latest message contains ``text``."""
+        last = self.messages.last
+        expect(last).to_contain_text(text)
+        expect(last).to_have_class(re.compile(r"\bsw-bot\b"))
+
+    def type(self, text: str) -> None:
+        self.input.fill(text)
+        self.input.press("Enter")
+        expect(self.log.locator(".sw-you").last).to_have_text(f"You: {text}")
+
+    def choose(self, title: str) -> None:
+        self.choices.get_by_role("button", name=title, exact=True).click()
+        expect(self.log.locator(".sw-you").last).to_have_text(f"You: {title}")
+
+    def stored(self) -> dict:
+        state = self.page.evaluate(STORED)
+        assert isinstance(state, dict), f"expected one spine-chat: key, found {state}"
+        return state
+
+
+def _bot_text(chat: Chat, text: str):
+    """The assistant's messages that start like ``text`` (assert the whole text on it)."""
+    return chat.log.locator(".sw-bot .sw-text").filter(has_text=text[:60])
+
+
+def test_the_demo_page_points_the_widget_at_the_test_rasa(servers, page):
+    page.goto(f"{servers.web_url}/")
+    script = page.locator('script[src="/widget.js"]')
+    expect(script).to_have_attribute("data-rasa-url", "http://127.0.0.1:15005")
+    assert servers.rasa_url == "http://127.0.0.1:15005"
+
+
+def test_ask_a_question_and_read_the_answer(servers, said, page):
+    chat = Chat.visit(page, servers)
+    expect(chat.panel).to_be_hidden()
+    chat.open("not a doctor")
+    greeting = chat.messages.first
+    expect(greeting).to_contain_text("911")
+    expect(greeting.locator(".sw-who")).to_have_text("Assistant:")
+    expect(greeting.locator(".sw-text")).to_have_text(said["utter_greet"])
+    expect(chat.input).to_be_focused()
+
+    chat.type(HOW_LONG)
+    answer = _bot_text(chat, said["utter_faq/how_long"])
+    expect(answer).to_have_text(said["utter_faq/how_long"])  # not the fallback
+    expect(chat.log).to_contain_text("It often takes 2 to 4 weeks")
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_red_flag_gets_the_emergency_answer(servers, said, page):
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    chat.type(RED_FLAG)
+    emergency = _bot_text(chat, said["utter_emergency"])
+    expect(emergency).to_have_text(said["utter_emergency"])
+    expect(emergency).to_contain_text("Please call 911 now")
+
+
+def test_a_reload_keeps_the_conversation(servers, said, page):
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    chat.type(HOW_LONG)
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(1)
+    chat.type("thanks")
+    chat.replied("")  # the assistant answered the second turn
+    before = chat.messages.all_inner_texts()
+    sender = chat.stored()["sender"]
+    assert re.fullmatch(r"[0-9a-f]{32}", sender)
+
+    page.reload()
+    chat = Chat(page)
+    expect(chat.panel).to_be_visible()
+    expect(chat.toggle).to_have_attribute("aria-expanded", "true")
+    expect(chat.messages).to_have_text(before)
+    stored = chat.stored()
+    assert stored["sender"] == sender and stored["open"] is True
+    assert [m["text"] for m in stored["messages"]][1] == HOW_LONG
+    # no second greeting, and the same conversation goes on
+    chat.type("how long do antidepressants take to work")
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(2)
+    assert chat.stored()["sender"] == sender
+
+
+def _user_events(settings: Settings, sender: str) -> list[dict]:
+    with sqlite3.connect(settings.tracker_store_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+            (sender,),
+        ).fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+def test_a_visitor_books_a_scan_review_by_buttons_and_typing(servers, said, browser, page):
+    add_review_slots(servers)
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    sender = chat.stored()["sender"]
+
+    chat.type(SCAN_VISITOR)
+    expect(_bot_text(chat, said["utter_intake_start"])).to_have_count(1)
+    steps = [
+        # (the question the assistant asks, the answer: a button title or typed text)
+        ("Does the pain spread into a leg or an arm?", ("choose", "No, it stays put")),
+        ("How long have you had this pain?", ("choose", "More than 3 months")),
+        ("How bad is the pain right now", ("choose", "6")),
+        ("Do you have any numbness, tingling or weakness?", ("choose", "None of these")),
+        ("Have you had a scan of your spine", ("choose", "MRI")),
+        ("Roughly when was that?", ("type", "last year")),
+        ("What have you tried for it so far?", ("choose", "Physical therapy")),
+        ("Here is what I noted:", ("choose", "Yes, that's right")),
+        ("Before I take any details", ("choose", "I agree")),
+        (
+            "May the team contact you by phone call or text message?",
+            ("choose", "Yes, call or text is fine"),
+        ),
+        ("What name should the team use", ("type", "Ana Test")),
+        ("What's the best phone number to reach you?", ("type", "(312) 555-0142")),
+        ("How would you like the team to contact you?", ("choose", "A phone call")),
+        ("When is the best time to reach you?", ("choose", "Morning")),
+    ]
+    for question, (how, answer) in steps:
+        chat.replied(question)
+        if how == "choose":
+            chat.choose(answer)
+        else:
+            chat.type(answer)
+    expect(_bot_text(chat, said["utter_ask_consent_given"])).to_have_count(1)
+    expect(chat.log).to_contain_text("Thank you, Ana Test.")
+    chat.replied("Choose one, or ask for other times")
+    first = chat.choices.get_by_role("button").first
+    slot = first.inner_text()
+    assert re.fullmatch(r"\w{3} \d{1,2} \w{3}, \d{1,2}:\d{2} [AP]M", slot), slot
+    first.click()
+    expect(chat.log.locator(".sw-you").last).to_have_text(f"You: {slot}")
+    chat.replied("You're booked for a scan review on ")
+    booked = chat.messages.last.inner_text()
+    reference = re.search(r"Your reference is (\S+)\.\s", booked)
+    assert reference, booked
+    expect(chat.choices.get_by_role("button", name="Cancel it")).to_be_visible()
+
+    # the lead, with its booking, in the leads database
+    (lead,) = [
+        lead
+        for lead in json.loads(bot(servers, "leads", "list", "--json"))
+        if lead["conversation_id"] == sender
+    ]
+    assert lead["name"] == "Ana Test" and lead["phone"] == "+13125550142"
+    assert lead["status"] == "booked" and lead["conditions"] == ["herniated_disc"]
+    assert [b["reference"] for b in lead["bookings"]] == [reference.group(1)]
+
+    # a staff member finds it in the inbox, in a browser context of their own
+    email = f"widget-{uuid.uuid4().hex[:8]}@clinic.example"
+    out = bot(servers, "users", "add", email, "--role", "staff", stdin=PASSWORD + "\n")
+    assert f"created staff account {email}" in out
+    staff_context = browser.new_context()
+    staff_context.set_default_timeout(TIMEOUT_MS)
+    try:
+        staff = staff_context.new_page()
+        sign_in(staff, servers.web_url, email, PASSWORD)
+        link = staff.get_by_role("link", name=f"#{lead['id']}", exact=True)
+        row = staff.locator("table.leads tbody tr").filter(has=link)
+        expect(row).to_contain_text("Ana Test")
+        expect(row).to_contain_text("Booked")
+        expect(row).to_contain_text("herniated disc")
+        link.click()
+        expect(staff.get_by_role("heading", level=1)).to_have_text(f"Lead #{lead['id']}: Ana Test")
+        expect(staff.get_by_role("region", name="Conversation")).to_contain_text(SCAN_VISITOR)
+        expect(staff.locator("main")).to_contain_text(f"reference {reference.group(1)}")
+    finally:
+        staff_context.close()
+
+    # the consent click was sent with the question it answers, and the page
+    events = _user_events(servers, sender)
+    consents = [
+        e["metadata"]
+        for e in events
+        if isinstance(e.get("metadata"), dict) and "consent" in e["metadata"]
+    ]
+    assert consents, [e.get("metadata") for e in events]
+    agreed = [m for m in consents if m["consent"].get("question") == "consent_given"]
+    assert agreed, f"no user event has metadata.consent.question == 'consent_given': {consents}"
+    assert agreed[0]["page"] == "/"
+    assert agreed[0]["consent"]["answer"] == "I agree"
+    assert agreed[0]["consent"]["notice_version"]
+
+
+def test_keyboard_only(servers, said, page):
+    chat = Chat.visit(page, servers)
+    for _ in range(20):
+        if page.evaluate(FOCUSED) == ".sw-launcher:Chat with our assistant":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == ".sw-launcher:Chat with our assistant"
+
+    page.keyboard.press("Enter")
+    expect(chat.launcher).to_have_attribute("aria-expanded", "true")
+    assert page.evaluate(FOCUSED) == "#sw-input"
+    chat.replied("not a doctor")
+    page.keyboard.type(HOW_LONG)
+    page.keyboard.press("Enter")
+    # the answer is added to the live region (role=log, aria-live=polite)
+    expect(chat.log.locator(".sw-bot .sw-text")).to_contain_text(
+        [said["utter_greet"], said["utter_faq/how_long"]]
+    )
+    expect(chat.log).to_have_attribute("aria-live", "polite")
+    assert page.evaluate(FOCUSED) == "#sw-input"
+
+    # a message that gets quick replies; Shift+Tab from the input reaches them
+    page.keyboard.type(SCAN_VISITOR)
+    page.keyboard.press("Enter")
+    chat.replied("Does the pain spread into a leg or an arm?")
+    titles = chat.choices.get_by_role("button").all_inner_texts()
+    assert titles[-1] == "Skip", titles
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED) == ".sw-choice:Skip"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED) == f".sw-choice:{titles[-2]}"
+
+    # forward: back to the input, then Send, "End chat and clear", the launcher, and out
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "#sw-input"
+    forward = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        forward.append(page.evaluate(FOCUSED))
+    assert forward == [
+        ".sw-send:Send",
+        ".sw-clear:End chat and clear",
+        ".sw-launcher:Chat with our assistant",
+        "",  # focus left the widget: no trap
+    ], forward
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED) == ".sw-launcher:Chat with our assistant"
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED) == "#sw-input"
+
+    # Escape closes the panel and gives focus back to the launcher
+    page.keyboard.press("Escape")
+    expect(chat.panel).to_be_hidden()
+    expect(chat.launcher).to_have_attribute("aria-expanded", "false")
+    assert page.evaluate(FOCUSED) == ".sw-launcher:Chat with our assistant"
+    expect(chat.launcher).to_be_focused()
+
+
+def test_a_quick_reply_chosen_by_keyboard_keeps_focus_in_the_widget(servers, said, page):
+    """Choosing a quick reply with Enter must not drop focus to the page's <body>."""
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    chat.type(SCAN_VISITOR)
+    chat.replied("Does the pain spread into a leg or an arm?")
+    chat.choices.get_by_role("button", name="No, it stays put").focus()
+    page.keyboard.press("Enter")
+    expect(chat.log.locator(".sw-you").last).to_have_text("You: No, it stays put")
+    focused = page.evaluate(FOCUSED)
+    assert focused, (
+        "after a quick reply is chosen by keyboard, focus is on "
+        + page.evaluate("() => document.activeElement.tagName")
+        + ", outside the widget"
+    )
+
+
+def test_focus_is_not_hidden_behind_the_full_screen_panel(servers, said, new_page):
+    """On a small screen the open panel covers the whole page: Tab and Shift+Tab out of it
+    must not focus page content hidden behind it (WCAG 2.2 SC 2.4.11)."""
+    page = new_page(viewport={"width": 375, "height": 740})
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    panel = chat.panel.bounding_box()
+    assert panel == {"x": 0, "y": 0, "width": 375, "height": 740}, panel
+    hidden = []
+    page.get_by_role("button", name="Close chat").focus()
+    page.keyboard.press("Shift+Tab")
+    hidden.append(page.evaluate(OBSCURED))
+    page.get_by_role("button", name="End chat and clear").focus()
+    page.keyboard.press("Tab")
+    hidden.append(page.evaluate(OBSCURED))
+    assert hidden == ["", ""], f"focused behind the open panel (Shift+Tab, Tab): {hidden}"
+
+
+def test_the_log_only_adds_new_messages(servers, said, page):
+    """A live region whose earlier messages are removed and re-inserted on every turn is
+    read out again, from the start, by some screen readers: only new ones may be added."""
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    page.evaluate(
+        """() => {
+          const log = document.querySelector('#spine-chat-widget').shadowRoot
+            .querySelector('.sw-log');
+          window.__removed = 0;
+          new MutationObserver((records) => {
+            for (const r of records) window.__removed += r.removedNodes.length;
+          }).observe(log, {childList: true});
+        }"""
+    )
+    chat.type(HOW_LONG)
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(1)
+    removed = page.evaluate("() => window.__removed")
+    assert removed == 0, f"{removed} nodes were removed from the role=log region in one turn"
+
+
+def test_rasa_down_shows_the_phone_and_try_again_recovers(servers, said, clinic, page):
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    expect(page.locator(".sw-call .sw-phone")).to_have_text(clinic.phone)  # config loaded
+
+    page.route("**/webhooks/rest/webhook", lambda route: route.abort())
+    chat.type(HOW_LONG)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Sorry, the assistant isn't answering right now.")
+    expect(alert).to_contain_text(clinic.phone)
+    expect(alert.get_by_role("link", name=clinic.phone)).to_have_attribute(
+        "href", re.compile(r"^tel:\+?\d+$")
+    )
+    retry = alert.get_by_role("button", name="Try again")
+    expect(retry).to_be_visible()
+    expect(page.locator(".sw-typing")).to_have_text("")
+
+    page.unroute("**/webhooks/rest/webhook")
+    retry.click()
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(1)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    # the visitor's message is shown once, not again for the retry
+    expect(chat.log.locator(".sw-you")).to_have_count(1)
+
+
+def _axe(page) -> list[dict]:
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    return page.evaluate(
+        """async (options) => {
+          const results = await axe.run(document, options);
+          return results.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => ({target: n.target, summary: n.failureSummary})),
+          }));
+        }""",
+        options,
+    )
+
+
+def _described(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"]:
+            lines.append(f"    {node['target']}: {(node['summary'] or '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+def test_axe_finds_no_wcag_violations(servers, new_page):
+    # the demo page's CSP forbids inline scripts, so axe needs the CSP bypassed
+    page = new_page(bypass_csp=True)
+    chat = Chat.visit(page, servers)
+    page.add_script_tag(path=str(AXE))
+    expect(page.locator(".sw-call .sw-phone")).not_to_have_text("")
+    closed = _axe(page)
+
+    chat.open("not a doctor")
+    chat.type(SCAN_VISITOR)
+    chat.replied("Does the pain spread into a leg or an arm?")
+    expect(chat.choices.get_by_role("button")).not_to_have_count(0)
+    expect(page.locator(".sw-typing")).to_have_text("")
+    opened = _axe(page)
+
+    assert not closed and not opened, (
+        f"launcher closed:\n{_described(closed)}\npanel open:\n{_described(opened)}"
+    )
+
+
+def _within(box: dict | None, width: float, height: float) -> bool:
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width
+        and box["y"] + box["height"] <= height
+    )
+
+
+def _open_with_reply(page, settings: Settings, said: dict[str, str]) -> Chat:
+    chat = Chat.visit(page, settings)
+    chat.open("not a doctor")
+    chat.type(HOW_LONG)
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(1)
+    expect(page.locator(".sw-typing")).to_have_text("")
+    return chat
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 740), (1280, 800)])
+def test_screenshots_for_review(servers, said, project_root, new_page, width, height):
+    page = new_page(viewport={"width": width, "height": height})
+    chat = _open_with_reply(page, servers, said)
+    for control in (chat.input, chat.send_button):
+        assert _within(control.bounding_box(), width, height)
+    folder = project_root / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"widget-{width}.png"))
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "scale"),
+    [(320, 568, 1), (640, 400, 2)],  # a small phone; 1280x800 at 200% zoom
+    ids=["320px", "1280px-at-200%"],
+)
+def test_small_and_zoomed_viewports_keep_the_chat_usable(
+    servers, said, new_page, width, height, scale
+):
+    """The input and Send fit inside the panel and the screen, and the conversation keeps
+    room for a few lines of the reply (4 lines of 16px text at 1.45)."""
+    page = new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    chat = _open_with_reply(page, servers, said)
+    panel = chat.panel.bounding_box()
+    assert _within(panel, width, height), panel
+    for control in (chat.input, chat.send_button, chat.log):
+        box = control.bounding_box()
+        assert _within(box, width, height), (control, box)
+        # inside the panel, which clips what overflows it
+        assert box["y"] >= panel["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"]
+    log = chat.log.bounding_box()
+    assert log["height"] >= 4 * 16 * 1.45, f"the conversation is {log['height']}px tall"
+
+
+def test_the_assistants_text_is_never_html(servers, page):
+    hostile = "<img src=x onerror=alert(1)>Hi https://example.org/a. and http://insecure.example"
+    sent = []
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def reply(route) -> None:
+        sent.append(route.request.post_data_json)
+        body = [
+            {
+                "recipient_id": "x",
+                "text": hostile,
+                "buttons": [{"title": "<b>x</b>", "payload": "/x"}],
+            }
+        ]
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps(body),
+        )
+
+    page.route("**/webhooks/rest/webhook", reply)
+    chat = Chat.visit(page, servers)
+    chat.launcher.click()
+    text = chat.log.locator(".sw-bot .sw-text").first
+    expect(text).to_have_text(hostile)
+    counts = page.evaluate(
+        """() => {
+          const root = document.querySelector('#spine-chat-widget').shadowRoot;
+          const all = (tag) =>
+            root.querySelectorAll(tag).length + document.querySelectorAll(tag).length;
+          return {img: all('img'), b: all('b')};
+        }"""
+    )
+    assert counts == {"img": 0, "b": 0}
+
+    links = text.get_by_role("link")
+    expect(links).to_have_count(1)
+    link = links.first
+    expect(link).to_have_text("https://example.org/a")
+    expect(link).to_have_attribute("href", "https://example.org/a")
+    expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
+    expect(chat.log.locator('a[href^="http:"]')).to_have_count(0)
+    expect(text).to_contain_text("https://example.org/a. and http://insecure.example")
+
+    button = chat.choices.get_by_role("button", name="<b>x</b>", exact=True)
+    expect(button).to_have_text("<b>x</b>")
+    button.click()
+    expect(chat.log.locator(".sw-you .sw-text").last).to_have_text("<b>x</b>")
+    expect(chat.log.locator(".sw-bot")).to_have_count(2)
+    assert [m["message"] for m in sent] == ["/greet", "/x"]
+    assert all(m["sender"] == sent[0]["sender"] for m in sent)
+    assert dialogs == []
