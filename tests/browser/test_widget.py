@@ -52,6 +52,29 @@ STORED = """() => {
 }"""
 
 
+# a herniated-disc visitor from the intake to the contact time: (the question the
+# assistant asks, the answer: a button title to choose or text to type)
+BOOKING_STEPS = [
+    ("Does the pain spread into a leg or an arm?", ("choose", "No, it stays put")),
+    ("How long have you had this pain?", ("choose", "More than 3 months")),
+    ("How bad is the pain right now", ("choose", "6")),
+    ("Do you have any numbness, tingling or weakness?", ("choose", "None of these")),
+    ("Have you had a scan of your spine", ("choose", "MRI")),
+    ("Roughly when was that?", ("type", "last year")),
+    ("What have you tried for it so far?", ("choose", "Physical therapy")),
+    ("Here is what I noted:", ("choose", "Yes, that's right")),
+    ("Before I take any details", ("choose", "I agree")),
+    (
+        "May the team contact you by phone call or text message?",
+        ("choose", "Yes, call or text is fine"),
+    ),
+    ("What name should the team use", ("type", "Ana Test")),
+    ("What's the best phone number to reach you?", ("type", "(312) 555-0142")),
+    ("How would you like the team to contact you?", ("choose", "A phone call")),
+    ("When is the best time to reach you?", ("choose", "Morning")),
+]
+
+
 @pytest.fixture(scope="module", autouse=True)
 def said(servers, domain, clinic) -> dict[str, str]:
     """The assistant's responses as the widget shows them (the servers and the domain are
@@ -212,27 +235,7 @@ def test_a_visitor_books_a_scan_review_by_buttons_and_typing(servers, said, brow
 
     chat.type(SCAN_VISITOR)
     expect(_bot_text(chat, said["utter_intake_start"])).to_have_count(1)
-    steps = [
-        # (the question the assistant asks, the answer: a button title or typed text)
-        ("Does the pain spread into a leg or an arm?", ("choose", "No, it stays put")),
-        ("How long have you had this pain?", ("choose", "More than 3 months")),
-        ("How bad is the pain right now", ("choose", "6")),
-        ("Do you have any numbness, tingling or weakness?", ("choose", "None of these")),
-        ("Have you had a scan of your spine", ("choose", "MRI")),
-        ("Roughly when was that?", ("type", "last year")),
-        ("What have you tried for it so far?", ("choose", "Physical therapy")),
-        ("Here is what I noted:", ("choose", "Yes, that's right")),
-        ("Before I take any details", ("choose", "I agree")),
-        (
-            "May the team contact you by phone call or text message?",
-            ("choose", "Yes, call or text is fine"),
-        ),
-        ("What name should the team use", ("type", "Ana Test")),
-        ("What's the best phone number to reach you?", ("type", "(312) 555-0142")),
-        ("How would you like the team to contact you?", ("choose", "A phone call")),
-        ("When is the best time to reach you?", ("choose", "Morning")),
-    ]
-    for question, (how, answer) in steps:
+    for question, (how, answer) in BOOKING_STEPS:
         chat.replied(question)
         if how == "choose":
             chat.choose(answer)
@@ -589,3 +592,62 @@ def test_the_assistants_text_is_never_html(servers, page):
     assert [m["message"] for m in sent] == ["/greet", "/x"]
     assert all(m["sender"] == sent[0]["sender"] for m in sent)
     assert dialogs == []
+
+
+def _press_choice(page, title: str) -> None:
+    """From the input, Shift+Tab back through the quick replies to ``title``; Enter."""
+    for _ in range(10):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate(FOCUSED) == f".sw-choice:{title}":
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"no quick reply {title!r} reachable by keyboard")
+
+
+def test_done_when_a_keyboard_only_visitor_books_and_reloads(servers, said, new_page):
+    """Issue 6's "done when", keyboard only on the demo page: open, ask, hear the answer,
+    book a scan review through the buttons, reload, the conversation is still there;
+    axe-core finds nothing with the launcher closed or the panel open."""
+    add_review_slots(servers)
+    page = new_page(bypass_csp=True)  # for axe-core, injected as an inline script
+    chat = Chat.visit(page, servers)
+    page.add_script_tag(path=str(AXE))
+    closed = _axe(page)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED) == ".sw-launcher:Chat with our assistant":
+            break
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUSED) == "#sw-input"
+    chat.replied("not a doctor")
+
+    page.keyboard.type(HOW_LONG)
+    page.keyboard.press("Enter")
+    expect(chat.log.locator(".sw-bot .sw-text")).to_contain_text([said["utter_faq/how_long"]])
+
+    page.keyboard.type(SCAN_VISITOR)
+    page.keyboard.press("Enter")
+    for question, (how, answer) in BOOKING_STEPS:
+        chat.replied(question)
+        expect(page.locator(".sw-typing")).to_have_text("")
+        if how == "choose":
+            _press_choice(page, answer)
+        else:
+            page.keyboard.type(answer)
+            page.keyboard.press("Enter")
+        expect(chat.log.locator(".sw-you").last).to_have_text(f"You: {answer}")
+        assert page.evaluate(FOCUSED) == "#sw-input"
+    chat.replied("Choose one, or ask for other times")
+    slot = chat.choices.get_by_role("button").first.inner_text()
+    _press_choice(page, slot)
+    chat.replied("You're booked for a scan review on ")
+    opened = _axe(page)
+    before = chat.messages.all_inner_texts()
+
+    page.reload()
+    expect(chat.panel).to_be_visible()
+    expect(chat.messages).to_have_count(len(before))
+    assert chat.messages.all_inner_texts() == before
+    assert not closed and not opened, (
+        f"launcher closed:\n{_described(closed)}\npanel open:\n{_described(opened)}"
+    )
