@@ -3,6 +3,7 @@ shared by the tests that talk to the real servers (tests/live.py starts them).""
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -34,10 +35,15 @@ def bot(settings: Settings, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
+_SLOT_DAYS = itertools.count(2)
+
+
 def add_review_slots(settings: Settings) -> None:
-    tomorrow = date.today() + timedelta(days=2)
-    bot(settings, "slots", "add", "--at", f"{tomorrow} 09:00", "--weekly", "3")
-    bot(settings, "slots", "add", "--at", f"{tomorrow} 14:30")
+    """Four more free slots, on a day no earlier call used: tests sharing the servers
+    book some, and every visitor must still be offered three."""
+    day = date.today() + timedelta(days=next(_SLOT_DAYS))
+    bot(settings, "slots", "add", "--at", f"{day} 09:00", "--weekly", "3")
+    bot(settings, "slots", "add", "--at", f"{day} 14:30")
 
 
 def texts(replies: list[dict]) -> list[str]:
