@@ -51,10 +51,11 @@ def ready_banner(settings: Settings) -> str:
         [
             "",
             "The assistant is ready:",
-            f"  demo page        {settings.web_url}/",
-            f"  chat over REST   {settings.rasa_url}/webhooks/rest/webhook",
-            f"  socket.io        {settings.rasa_url}/socket.io",
-            f"  action server    {settings.action_url}/health",
+            f"  demo page          {settings.web_url}/  (with the chat widget)",
+            f"  staff back-office  {settings.web_url}/staff  (accounts: bot users add EMAIL)",
+            f"  chat over REST     {settings.rasa_url}/webhooks/rest/webhook",
+            f"  socket.io          {settings.rasa_url}/socket.io",
+            f"  action server      {settings.action_url}/health",
             "Press Ctrl-C to stop everything.",
             "",
         ]

@@ -37,4 +37,5 @@ def test_urls_and_banner_follow_the_settings(tmp_path):
     assert health_urls(settings)["web app"] == "http://127.0.0.1:18000/healthz"
     banner = ready_banner(settings)
     assert "http://127.0.0.1:18000/" in banner
+    assert "http://127.0.0.1:18000/staff" in banner
     assert "http://127.0.0.1:5005/webhooks/rest/webhook" in banner
