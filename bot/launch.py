@@ -62,9 +62,10 @@ def rasa_server_command(settings: Settings) -> list[str]:
 
 
 def action_server_command(settings: Settings) -> list[str]:
-    """The rasa-sdk action server, loading the ``actions`` package."""
+    """The rasa-sdk action server, loading the ``actions`` package, warmed up first
+    (bot/action_server.py)."""
     return [
-        sys.executable, "-m", "rasa_sdk",
+        sys.executable, "-m", "bot.action_server",
         "--actions", "actions",
         "--port", str(settings.action_port),
     ]  # fmt: skip

@@ -52,7 +52,7 @@ def test_rasa_environment_keeps_explicit_values(tmp_path):
 def test_action_server_listens_on_loopback_by_default(tmp_path):
     settings = load_settings({"ACTION_PORT": "15055"}, root=tmp_path)
     command = launch.action_server_command(settings)
-    assert command[1:3] == ["-m", "rasa_sdk"]
+    assert command[1:3] == ["-m", "bot.action_server"]  # rasa-sdk, warmed up first
     assert option(command, "--actions") == "actions"
     assert option(command, "--port") == "15055"
     assert launch.action_server_environment(settings, base={})["SANIC_HOST"] == "127.0.0.1"

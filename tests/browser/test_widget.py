@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -417,12 +418,20 @@ def test_the_log_only_adds_new_messages(servers, said, page):
     assert removed == 0, f"{removed} nodes were removed from the role=log region in one turn"
 
 
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_rasa_down_shows_the_phone_and_try_again_recovers(servers, said, clinic, page):
     chat = Chat.visit(page, servers)
     chat.open("not a doctor")
     expect(page.locator(".sw-call .sw-phone")).to_have_text(clinic.phone)  # config loaded
 
-    page.route("**/webhooks/rest/webhook", lambda route: route.abort())
+    # Rasa gone: the widget's requests go to a port where nothing listens (refused)
+    down = f"http://127.0.0.1:{_closed_port()}/webhooks/rest/webhook"
+    page.route("**/webhooks/rest/webhook", lambda route: route.continue_(url=down))
     chat.type(HOW_LONG)
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Sorry, the assistant isn't answering right now.")
