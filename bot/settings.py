@@ -74,16 +74,24 @@ class Settings:
         return f"http://{self.web_host}:{self.web_port}"
 
 
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    """A TCP port from the environment, rejected with its variable's name if invalid."""
+def _whole(
+    env: Mapping[str, str], name: str, default: int, low: int, high: int | None = None
+) -> int:
+    """A whole number from the environment in [low, high], refused with its name."""
     raw = env.get(name, str(default))
     try:
-        port = int(raw)
+        value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a port number, got {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ValueError(f"{name} must be between 1 and 65535, got {port}")
-    return port
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        limits = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ValueError(f"{name} must be {limits}, got {value}")
+    return value
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    """A TCP port from the environment."""
+    return _whole(env, name, default, 1, 65535)
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -97,17 +105,6 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ValueError(f"{name} must be true or false, got {raw!r}")
-
-
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
 
 
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
@@ -140,7 +137,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         tracker_store_db=root / env.get("TRACKER_STORE_DB", "var/trackers.db"),
         phone_region=env.get("PHONE_REGION", "US").strip().upper(),
         public_rasa_url=env.get("PUBLIC_RASA_URL") or None,
-        staff_idle_minutes=_positive(env, "STAFF_IDLE_MINUTES", 30),
+        staff_idle_minutes=_whole(env, "STAFF_IDLE_MINUTES", 30, 1),
         public_base_url=env.get("PUBLIC_BASE_URL") or None,
         notify_email=env.get("NEW_LEAD_NOTIFY_EMAIL") or None,
         smtp_host=env.get("SMTP_HOST") or None,

@@ -70,3 +70,16 @@ def postgres_servers(project_root, tmp_path_factory) -> Iterator[Settings]:
             {"RASA_PORT": "15007", "ACTION_PORT": "15057", "DATABASE_URL": url},
             ["actions", "rasa"],
         )
+
+
+@pytest.fixture
+def cheap_hasher(monkeypatch):
+    """Argon2 at test strength (the default costs 64 MiB and ~50 ms a hash): for tests
+    about accounts and pages, not about the hash's cost."""
+    from argon2 import PasswordHasher
+
+    from bot.staff import accounts
+
+    monkeypatch.setattr(
+        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

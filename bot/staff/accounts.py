@@ -459,6 +459,12 @@ def _other_active_admins(session: Session, user_id: int) -> int:
     return len(list(ids))
 
 
+def _keep_an_admin(session: Session, user: StaffUser) -> None:
+    """Refuse to take away the last active admin (nobody could manage accounts after)."""
+    if user.is_admin and _other_active_admins(session, user.id) == 0:
+        raise AccountError(f"{user.email} is the last active admin: make another one first")
+
+
 def _changed(
     session: Session,
     user: StaffUser,
@@ -494,8 +500,7 @@ def set_active(
     if not active:
         if actor is not None and actor.id == user.id:
             raise AccountError("you cannot deactivate your own account")
-        if user.is_admin and _other_active_admins(session, user.id) == 0:
-            raise AccountError(f"{user.email} is the last active admin: make another one first")
+        _keep_an_admin(session, user)
     user.active = active
     if not active:
         end_user_sessions(session, user.id)
@@ -516,8 +521,8 @@ def set_role(
     user = get_user(session, user_id)
     if user.role == role:
         return user
-    if user.is_admin and user.active and _other_active_admins(session, user.id) == 0:
-        raise AccountError(f"{user.email} is the last active admin: make another one first")
+    if user.active:
+        _keep_an_admin(session, user)
     user.role = role
     _changed(session, user, "role", role, actor, now)
     return user

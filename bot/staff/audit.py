@@ -10,14 +10,15 @@ triggers, migration 0002).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent, StaffUser, utcnow
+from bot.staff.paging import Page, paginate
 
 # the actions the log knows; the admin page filters by these
 ACTIONS = (
@@ -84,19 +85,9 @@ class AuditQuery:
     until: datetime | None = None  # exclusive
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    events: list[AuditEvent]
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "pages", max(1, -(-self.total // self.per_page)))
-
-
-def search(session: Session, query: AuditQuery, page: int = 1, per_page: int = 50) -> AuditPage:
+def search(
+    session: Session, query: AuditQuery, page: int = 1, per_page: int = 50
+) -> Page[AuditEvent]:
     """Entries matching ``query``, newest first, one page of them."""
     conditions = []
     if query.action:
@@ -111,19 +102,7 @@ def search(session: Session, query: AuditQuery, page: int = 1, per_page: int = 5
         conditions.append(AuditEvent.at >= query.since)
     if query.until is not None:
         conditions.append(AuditEvent.at < query.until)
-    total = session.execute(
-        select(func.count()).select_from(AuditEvent).where(*conditions)
-    ).scalar_one()
-    page = max(1, page)
-    events = (
-        session.execute(
-            select(AuditEvent)
-            .where(*conditions)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-        .scalars()
-        .all()
+    statement = (
+        select(AuditEvent).where(*conditions).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    return AuditPage(events=list(events), total=total, page=page, per_page=per_page)
+    return paginate(session, statement, page, per_page)

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, case, cast, exists, func, or_, select
+from sqlalchemy import String, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db.models import LEAD_STATUSES, TRIAGE_LEVELS, Booking, Lead
+from bot.staff.paging import Page, paginate
 
 PER_PAGE = 25
 SORTS = ("newest", "triage")
 HAS_BOOKING = ("yes", "no")
 MAX_SEARCH = 100
-
-T = TypeVar("T")
 
 
 class FilterError(ValueError):
@@ -157,62 +157,34 @@ _TRIAGE_RANK = case(
 )
 
 
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "pages", max(1, -(-self.total // self.per_page)))
-
-
 def _ordered(flt: LeadFilter) -> list[Any]:
     newest = [Lead.created_at.desc(), Lead.id.desc()]
     return [_TRIAGE_RANK, *newest] if flt.sort == "triage" else newest
 
 
-def find_leads(
-    session: Session, flt: LeadFilter, zone: ZoneInfo, page: int = 1, per_page: int = PER_PAGE
-) -> Page[Lead]:
-    """One page of the leads matching ``flt``, with their bookings and assignee loaded."""
-    where = _conditions_for(flt, zone)
-    total = session.execute(select(func.count()).select_from(Lead).where(and_(*where))).scalar()
-    page = max(1, page)
-    leads = session.execute(
+def _matching(flt: LeadFilter, zone: ZoneInfo) -> Select:
+    """The leads matching ``flt`` in the inbox's order, with bookings and assignee."""
+    return (
         select(Lead)
-        .where(*where)
+        .where(*_conditions_for(flt, zone))
         .options(
             selectinload(Lead.bookings).selectinload(Booking.slot),
             selectinload(Lead.assigned_to),
         )
         .order_by(*_ordered(flt))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars()
-    return Page(items=list(leads), total=total or 0, page=page, per_page=per_page)
+    )
+
+
+def find_leads(
+    session: Session, flt: LeadFilter, zone: ZoneInfo, page: int = 1, per_page: int = PER_PAGE
+) -> Page[Lead]:
+    """One page of the leads matching ``flt``."""
+    return paginate(session, _matching(flt, zone), page, per_page)
 
 
 def all_matching(session: Session, flt: LeadFilter, zone: ZoneInfo) -> list[Lead]:
     """Every lead matching ``flt`` in the inbox's order (for the CSV export)."""
-    where = _conditions_for(flt, zone)
-    return list(
-        session.execute(
-            select(Lead)
-            .where(*where)
-            .options(
-                selectinload(Lead.bookings).selectinload(Booking.slot),
-                selectinload(Lead.assigned_to),
-            )
-            .order_by(*_ordered(flt))
-        ).scalars()
-    )
-
-
-def without_mine(flt: LeadFilter) -> LeadFilter:
-    return replace(flt, assigned_to_id=None)
+    return list(session.execute(_matching(flt, zone)).scalars())
 
 
 def mask_email(email: str | None) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -18,10 +17,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
-def cheap_hasher(monkeypatch):
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def _cheap_hashing(cheap_hasher):
+    """Every test here hashes passwords: cheaply."""
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
@@ -138,84 +140,64 @@ def _detail(
     )
 
 
+def _logged_view(ctx: StaffContext, action: str, revealed: bool) -> Response:
+    lead = _lead(ctx)
+    record(ctx.db, action, ctx.user, target_type="lead", target_id=lead.id,
+           ip_address=ctx.ip, now=ctx.now)  # fmt: skip
+    return _detail(ctx, lead, revealed=revealed)
+
+
 @staff_page()
 def lead_detail(ctx: StaffContext) -> Response:
     """Everything about one lead; contact details stay masked until revealed."""
-    lead = _lead(ctx)
-    record(
-        ctx.db,
-        "lead_viewed",
-        ctx.user,
-        target_type="lead",
-        target_id=lead.id,
-        ip_address=ctx.ip,
-        now=ctx.now,
-    )
-    return _detail(ctx, lead)
+    return _logged_view(ctx, "lead_viewed", revealed=False)
 
 
 @staff_page()
 def reveal(ctx: StaffContext) -> Response:
     """Show the contact details (a deliberate, logged step)."""
+    return _logged_view(ctx, "contact_revealed", revealed=True)
+
+
+def _change(ctx: StaffContext, apply: Callable[[Lead], object]) -> Response:
+    """Apply a pipeline change to the lead, then back to its page; a refused change is
+    shown on the page with the reason."""
     lead = _lead(ctx)
-    record(
-        ctx.db,
-        "contact_revealed",
-        ctx.user,
-        target_type="lead",
-        target_id=lead.id,
-        ip_address=ctx.ip,
-        now=ctx.now,
-    )
-    return _detail(ctx, lead, revealed=True)
-
-
-def _back_to(lead: Lead) -> Response:
+    try:
+        apply(lead)
+    except PipelineError as error:
+        ctx.db.rollback()
+        return _detail(ctx, _lead(ctx), error=str(error))
     return RedirectResponse(f"/staff/leads/{lead.id}", status_code=303)
 
 
 @staff_page()
 def change_status(ctx: StaffContext) -> Response:
-    lead = _lead(ctx)
-    try:
-        set_status(
-            ctx.db, lead, ctx.field("status"), ctx.user, ctx.now, reason=ctx.field("reason") or None
-        )
-    except PipelineError as error:
-        ctx.db.rollback()
-        return _detail(ctx, _lead(ctx), error=str(error))
-    return _back_to(lead)
+    reason = ctx.field("reason") or None
+    return _change(
+        ctx, lambda lead: set_status(ctx.db, lead, ctx.field("status"), ctx.user, ctx.now, reason)
+    )
 
 
 @staff_page()
 def note(ctx: StaffContext) -> Response:
-    lead = _lead(ctx)
-    try:
-        add_note(ctx.db, lead, ctx.user, ctx.field("body"), ctx.now)
-    except PipelineError as error:
-        ctx.db.rollback()
-        return _detail(ctx, _lead(ctx), error=str(error))
-    return _back_to(lead)
+    return _change(ctx, lambda lead: add_note(ctx.db, lead, ctx.user, ctx.field("body"), ctx.now))
+
+
+def _assignee(ctx: StaffContext) -> int | None:
+    raw = ctx.field("assignee")
+    if raw == "me":
+        return ctx.user.id
+    if raw.isdigit():
+        return int(raw)
+    if raw == "":
+        return None
+    raise PageError(400, "Choose a staff member from the list.")
 
 
 @staff_page()
 def assign_lead(ctx: StaffContext) -> Response:
-    lead = _lead(ctx)
-    raw = ctx.field("assignee")
-    if raw == "me":
-        assignee: int | None = ctx.user.id
-    elif raw.isdigit():
-        assignee = int(raw)
-    elif raw == "":
-        assignee = None
-    else:
-        raise PageError(400, "Choose a staff member from the list.")
-    try:
-        assign(ctx.db, lead, assignee, ctx.user, ctx.now)
-    except PipelineError as error:
-        ctx.db.rollback()
-        return _detail(ctx, _lead(ctx), error=str(error))
-    return _back_to(lead)
+    return _change(ctx, lambda lead: assign(ctx.db, lead, _assignee(ctx), ctx.user, ctx.now))
 
 
 @staff_page(role="admin")

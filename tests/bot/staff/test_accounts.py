@@ -23,11 +23,8 @@ IDLE = timedelta(minutes=30)
 
 
 @pytest.fixture(autouse=True)
-def cheap_hasher(monkeypatch):
-    """Argon2 at test strength: the default costs 64 MiB and ~50 ms a hash."""
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def _cheap_hashing(cheap_hasher):
+    """Every test here hashes passwords: cheaply."""
 
 
 @pytest.fixture

@@ -29,16 +29,16 @@ def test_entries_are_found_newest_first_and_filtered(factory, admin):
         record(session, "leads_purged", None, details={"count": 2}, now=T0 + timedelta(2))
     with factory() as session:
         everything = search(session, AuditQuery())
-        assert [e.action for e in everything.events] == ["leads_purged", "lead_viewed", "login"]
-        assert everything.events[0].actor_email is None
-        assert everything.events[0].details == {"count": 2}
-        viewed = search(session, AuditQuery(target_type="lead", target_id=7)).events
+        assert [e.action for e in everything.items] == ["leads_purged", "lead_viewed", "login"]
+        assert everything.items[0].actor_email is None
+        assert everything.items[0].details == {"count": 2}
+        viewed = search(session, AuditQuery(target_type="lead", target_id=7)).items
         assert [(e.actor_email, e.action) for e in viewed] == [
             ("admin@clinic.example", "lead_viewed")
         ]
         assert search(session, AuditQuery(actor_id=admin.id)).total == 2
         window = AuditQuery(since=T0 + timedelta(hours=1), until=T0 + timedelta(2))
-        assert [e.action for e in search(session, window).events] == ["lead_viewed"]
+        assert [e.action for e in search(session, window).items] == ["lead_viewed"]
 
 
 def test_pages(factory, admin):
@@ -47,8 +47,8 @@ def test_pages(factory, admin):
             record(session, "login", admin, now=T0 + timedelta(day))
     with factory() as session:
         second = search(session, AuditQuery(), page=2, per_page=2)
-        assert (second.total, second.pages, len(second.events)) == (5, 3, 2)
-        assert second.events[0].at == T0 + timedelta(2)
+        assert (second.total, second.pages, len(second.items)) == (5, 3, 2)
+        assert second.items[0].at == T0 + timedelta(2)
 
 
 def test_unknown_actions_are_refused(session):
@@ -68,4 +68,4 @@ def test_the_database_refuses_to_rewrite_the_log(factory, admin, statement):
         session.execute(statement)
         session.commit()
     with factory() as session:
-        assert [e.action for e in search(session, AuditQuery()).events] == ["login"]
+        assert [e.action for e in search(session, AuditQuery()).items] == ["login"]

@@ -46,7 +46,7 @@ def lead_id(make_lead) -> int:
 
 def _events(factory, action: str) -> list[tuple]:
     with factory() as session:
-        events = search(session, AuditQuery(action=action)).events
+        events = search(session, AuditQuery(action=action)).items
         return [(e.actor_email, e.target_type, e.target_id, e.details, e.at) for e in events]
 
 

@@ -33,15 +33,8 @@ class Site:
 
 
 @pytest.fixture(autouse=True)
-def quick_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about the pages, not the hash's cost."""
-    from argon2 import PasswordHasher
-
-    from bot.staff import accounts
-
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+def _cheap_hashing(cheap_hasher):
+    """Every test here hashes passwords: cheaply."""
 
 
 @pytest.fixture
