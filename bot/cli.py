@@ -75,10 +75,28 @@ def serve_web() -> None:
         factory=True,
         host=settings.web_host,
         port=settings.web_port,
-        proxy_headers=False,
+        # behind nginx (production mode) the visitor's address and scheme come from
+        # X-Forwarded-For/-Proto, believed only from FORWARDED_ALLOW_IPS
+        proxy_headers=settings.forwarded_allow_ips is not None,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         # no WebSocket routes; and Rasa pins a websockets release uvicorn can't use
         ws="none",
     )
+
+
+@serve.command("prod")
+@click.option(
+    "--create-databases",
+    is_flag=True,
+    help="Create the PostgreSQL databases of DATABASE_URL and TRACKER_STORE_DB if missing.",
+)
+def serve_prod(create_databases: bool) -> None:
+    """Production mode: nginx in front of RASA_REPLICAS Rasa replicas (PostgreSQL
+    tracker store, Redis lock store), the action server and the web app, under
+    supervisord. Ctrl-C stops everything."""
+    from bot.production.run import serve as serve_production
+
+    sys.exit(serve_production(create_databases))
 
 
 @main.command("check-validation")

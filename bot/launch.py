@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bot.settings import Settings
+from bot.tracker_store import tracker_store_url
 
 
 def _venv_executable(name: str) -> str:
@@ -31,13 +33,41 @@ def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> 
     """The environment Rasa needs: endpoints.yml reads these variables."""
     env = _environment(base)
     env.setdefault("ACTION_ENDPOINT_URL", f"{settings.action_url}/webhook")
-    env.setdefault("TRACKER_STORE_DB", str(settings.tracker_store_db))
+    env.setdefault("TRACKER_STORE_URL", tracker_store_url(settings.tracker_store_db))
     env.setdefault("CLINIC_PROFILE", str(settings.clinic_profile))
+    for name, value in lock_store_variables(settings.lock_store_url).items():
+        env.setdefault(name, value)
     # Rasa's anonymous telemetry would try to reach the internet: off, always.
     env["RASA_TELEMETRY_ENABLED"] = "false"
     # Rasa 3.6's own tracker store trips SQLAlchemy's 2.0 migration banner on every start.
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
+
+
+# Rasa's default ticket lifetime is 60 s: a replica killed while it holds a conversation's
+# lock would keep that visitor waiting a minute for the other replica. A turn takes well
+# under a second; 15 s still covers a slow action server.
+TICKET_LOCK_LIFETIME_SECONDS = 15
+
+
+def lock_store_variables(url: str | None) -> dict[str, str]:
+    """endpoints.yml's lock-store variables for LOCK_STORE_URL (None: in-memory)."""
+    if url is None:
+        return {
+            "LOCK_STORE_TYPE": "in_memory",
+            **dict.fromkeys(
+                ["LOCK_STORE_HOST", "LOCK_STORE_PORT", "LOCK_STORE_DB", "LOCK_STORE_PASSWORD"], ""
+            ),
+        }
+    parsed = urlsplit(url)
+    return {
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_HOST": parsed.hostname or "127.0.0.1",
+        "LOCK_STORE_PORT": str(parsed.port or 6379),
+        "LOCK_STORE_DB": parsed.path.strip("/") or "1",
+        "LOCK_STORE_PASSWORD": unquote(parsed.password or ""),
+        "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_SECONDS),
+    }
 
 
 def rasa_command(args: list[str]) -> list[str]:

@@ -28,7 +28,24 @@ class Settings:
     web_port: int
     rasa_auth_token: str | None
     cors_origins: tuple[str, ...]
-    tracker_store_db: Path
+    # Rasa's SQL tracker store: a SQLite file (Path) or a database URL (str)
+    tracker_store_db: Path | str
+    # Rasa's lock store: None is in-memory (one Rasa process); redis://host:port/db is
+    # shared by several replicas, so that one conversation's messages are handled in turn
+    lock_store_url: str | None = None
+    # production mode (`bot serve prod`): nginx's address, the number of Rasa replicas
+    # (on rasa_port + 1 ... rasa_port + N) and TLS (both files, or plain HTTP)
+    nginx_host: str = "127.0.0.1"
+    nginx_port: int = 8080
+    nginx_tls_port: int = 8443
+    server_name: str = "_"
+    rasa_replicas: int = 2
+    # production mode's generated configuration, logs and sockets (default var/prod)
+    production_dir: Path | None = None
+    tls_certificate: str | None = None
+    tls_certificate_key: str | None = None
+    # proxies whose X-Forwarded-For / -Proto the web app believes (nginx in production)
+    forwarded_allow_ips: str | None = None
     # where visitors' phone numbers are assumed to be when typed without a country code
     phone_region: str = "US"
     # where visitors' browsers reach Rasa's REST channel (default rasa_url)
@@ -55,6 +72,24 @@ class Settings:
     def staff_url(self) -> str:
         """Where the back-office is, as staff reach it (no trailing slash)."""
         return (self.public_base_url or self.web_url).rstrip("/") + "/staff"
+
+    @property
+    def replica_ports(self) -> list[int]:
+        """Where production mode's Rasa replicas listen, behind nginx."""
+        return [self.rasa_port + i for i in range(1, self.rasa_replicas + 1)]
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.tls_certificate and self.tls_certificate_key)
+
+    @property
+    def public_url(self) -> str:
+        """nginx's address in production mode, as visitors and staff reach it."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        if self.tls:
+            return f"https://{self.nginx_host}:{self.nginx_tls_port}"
+        return f"http://{self.nginx_host}:{self.nginx_port}"
 
     @property
     def var_dir(self) -> Path:
@@ -107,6 +142,19 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, got {raw!r}")
 
 
+def _tracker_store(root: Path, value: str) -> Path | str:
+    """A database URL as given (PostgreSQL in production), anything else a SQLite file."""
+    return value if "://" in value else root / value
+
+
+def _lock_store(value: str) -> str | None:
+    """Empty for Rasa's in-memory lock store, else a redis:// URL."""
+    value = value.strip()
+    if value and not value.startswith("redis://"):
+        raise ValueError(f"LOCK_STORE_URL must be a redis:// URL or empty, got {value!r}")
+    return value or None
+
+
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
     """Build the settings from ``env`` (default: the process environment).
 
@@ -134,7 +182,17 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         web_port=web_port,
         rasa_auth_token=env.get("RASA_AUTH_TOKEN") or None,
         cors_origins=tuple(origins),
-        tracker_store_db=root / env.get("TRACKER_STORE_DB", "var/trackers.db"),
+        tracker_store_db=_tracker_store(root, env.get("TRACKER_STORE_DB", "var/trackers.db")),
+        lock_store_url=_lock_store(env.get("LOCK_STORE_URL", "")),
+        nginx_host=env.get("NGINX_HOST", "127.0.0.1"),
+        nginx_port=_port(env, "NGINX_PORT", 8080),
+        nginx_tls_port=_port(env, "NGINX_TLS_PORT", 8443),
+        server_name=env.get("SERVER_NAME", "_"),
+        rasa_replicas=_whole(env, "RASA_REPLICAS", 2, 1, 16),
+        production_dir=root / env.get("PRODUCTION_DIR", "var/prod"),
+        tls_certificate=env.get("TLS_CERTIFICATE") or None,
+        tls_certificate_key=env.get("TLS_CERTIFICATE_KEY") or None,
+        forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
         phone_region=env.get("PHONE_REGION", "US").strip().upper(),
         public_rasa_url=env.get("PUBLIC_RASA_URL") or None,
         staff_idle_minutes=_whole(env, "STAFF_IDLE_MINUTES", 30, 1),

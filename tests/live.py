@@ -95,3 +95,53 @@ def say(settings: Settings, sender: str, text: str, **headers: str) -> list[dict
 def expected(domain, clinic, name: str) -> str:
     (variation,) = domain.responses[name]
     return interpolate_text(variation["text"], clinic.response_variables())
+
+
+def serve_production(
+    project_root: Path, tmp: Path, overrides: dict[str, str]
+) -> Iterator[Settings]:
+    """`bot serve prod` (nginx, two Rasa replicas, actions, web under supervisord) with
+    fresh PostgreSQL databases for the leads and the trackers, and Redis db 5 for the
+    locks; yields the settings (``public_url`` is nginx). Skipped when nginx or Redis is
+    missing, unless REQUIRE_PRODUCTION=1 (.ci/run) makes that a failure."""
+    import redis
+
+    from bot.production.run import health_urls
+    from bot.production.topology import find_nginx
+    from tests.databases import postgres_database
+
+    redis_url = "redis://127.0.0.1:6379/5"
+    missing = None if find_nginx() else "nginx is not installed (make nginx)"
+    try:
+        redis.Redis.from_url(redis_url, socket_timeout=3).flushdb()
+    except redis.RedisError as error:
+        missing = missing or f"Redis not reachable at {redis_url}: {error}"
+    if missing:
+        if os.environ.get("REQUIRE_PRODUCTION") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    for leads_url in postgres_database():
+        for trackers_url in postgres_database():
+            env = {
+                **os.environ,
+                "DATABASE_URL": leads_url,
+                "TRACKER_STORE_DB": trackers_url,
+                "LOCK_STORE_URL": redis_url,
+                "PRODUCTION_DIR": str(tmp / "prod"),
+                **overrides,
+            }
+            for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS", "PUBLIC_BASE_URL", "PUBLIC_RASA_URL"):
+                env.pop(name, None)
+            settings = load_settings(env, root=project_root)
+            bot = str(Path(sys.executable).with_name("bot"))
+            process = start([bot, "serve", "prod"], env, tmp / "serve-prod.log", project_root)
+            try:
+                down = wait_until_up(health_urls(settings).values(), STARTUP_SECONDS)
+                if down:
+                    logs = "\n".join(
+                        p.read_text()[-2000:] for p in sorted((tmp / "prod" / "logs").glob("*"))
+                    )
+                    pytest.fail(f"production mode not up after {STARTUP_SECONDS}s: {down}\n{logs}")
+                yield settings
+            finally:
+                stop(process)

@@ -37,7 +37,8 @@ def test_rasa_environment_fills_endpoints_variables(tmp_path):
     settings = load_settings({"ACTION_PORT": "15055"}, root=tmp_path)
     env = launch.rasa_environment(settings, base={})
     assert env["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:15055/webhook"
-    assert env["TRACKER_STORE_DB"] == str(tmp_path / "var" / "trackers.db")
+    assert env["TRACKER_STORE_URL"] == f"sqlite:///{tmp_path / 'var' / 'trackers.db'}"
+    assert env["LOCK_STORE_TYPE"] == "in_memory"
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
 
 
@@ -56,3 +57,23 @@ def test_action_server_listens_on_loopback_by_default(tmp_path):
     assert option(command, "--actions") == "actions"
     assert option(command, "--port") == "15055"
     assert launch.action_server_environment(settings, base={})["SANIC_HOST"] == "127.0.0.1"
+
+
+def test_rasa_environment_shares_postgres_and_redis_between_replicas(tmp_path):
+    settings = load_settings(
+        {
+            "TRACKER_STORE_DB": "postgresql://rasa:s%40cret@db.internal:5433/trackers",
+            "LOCK_STORE_URL": "redis://:p%40ss@cache.internal:6380/3",
+        },
+        root=tmp_path,
+    )
+    env = launch.rasa_environment(settings, base={})
+    assert env["TRACKER_STORE_URL"] == "postgresql://rasa:s%40cret@db.internal:5433/trackers"
+    assert env["LOCK_STORE_TYPE"] == "redis"
+    assert (env["LOCK_STORE_HOST"], env["LOCK_STORE_PORT"], env["LOCK_STORE_DB"]) == (
+        "cache.internal",
+        "6380",
+        "3",
+    )
+    assert env["LOCK_STORE_PASSWORD"] == "p@ss"
+    assert env["TICKET_LOCK_LIFETIME"] == "15"

@@ -90,3 +90,16 @@ def test_staff_url_defaults_to_the_web_app(tmp_path):
 def test_bad_staff_settings_name_the_variable(tmp_path, name, value):
     with pytest.raises(ValueError, match=name):
         load_settings({name: value}, root=tmp_path)
+
+
+def test_tracker_store_may_be_a_database_url(tmp_path):
+    url = "postgresql://postgres@127.0.0.1:5432/trackers"
+    assert load_settings({"TRACKER_STORE_DB": url}, root=tmp_path).tracker_store_db == url
+
+
+def test_lock_store_is_in_memory_unless_a_redis_url_is_given(tmp_path):
+    assert load_settings({}, root=tmp_path).lock_store_url is None
+    url = "redis://127.0.0.1:6379/1"
+    assert load_settings({"LOCK_STORE_URL": url}, root=tmp_path).lock_store_url == url
+    with pytest.raises(ValueError, match="LOCK_STORE_URL"):
+        load_settings({"LOCK_STORE_URL": "memcached://x"}, root=tmp_path)
