@@ -26,6 +26,12 @@ def _environment(base: dict[str, str] | None) -> dict[str, str]:
     env = dict(os.environ if base is None else base)
     # Rasa and rasa-sdk's dependencies print dozens of deprecation notices at start-up.
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    # Both servers are Sanic apps, which read SANIC_* variables. Sanic closes a connection
+    # that has sent nothing for KEEP_ALIVE_TIMEOUT (5 s) counted from its accept; a loop
+    # busy that long under load cut requests mid-send ("Cannot write to closing
+    # transport": a form step lost, the visitor got no reply). nginx and Rasa's client
+    # close idle connections themselves, well within this.
+    env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
     return env
 
 
@@ -104,7 +110,8 @@ def action_server_command(settings: Settings) -> list[str]:
 def action_server_environment(
     settings: Settings, base: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """rasa-sdk takes its listening address from SANIC_HOST: loopback unless configured."""
+    """rasa-sdk takes its listening address from SANIC_HOST: loopback unless configured;
+    Sanic reads any SANIC_* variable into its configuration."""
     env = _environment(base)
     env["SANIC_HOST"] = settings.action_host
     return env

@@ -51,6 +51,11 @@ class Visitor:
     sent: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
+    @property
+    def name(self) -> str:
+        """A name of letters only (a name with digits is asked again): 12 -> "Visitor Bc"."""
+        return "Visitor " + "".join(chr(ord("a") + int(d)) for d in str(self.index)).title()
+
     def say(self, settings: Settings, text: str) -> list[dict]:
         self.sent.append(text)
         try:
@@ -83,7 +88,7 @@ def intake_and_lead(settings: Settings, visitor: Visitor) -> None:
         "/affirm",
         "/affirm",
         "/affirm",
-        f"Visitor Number{visitor.index}",
+        visitor.name,
         number,
         "call",
         "morning",
@@ -205,3 +210,16 @@ def test_killing_a_replica_mid_run_loses_no_conversation(production):
     assert_kept_exactly(production, visitors)
     # after the kill the other replica answered
     assert answered_by(production, start)[f"127.0.0.1:{production.replica_ports[1]}"] > 0
+
+
+def test_nginx_exposes_the_chat_and_the_web_app_but_not_rasa_api_or_actions(production):
+    public = production.public_url
+    assert requests.get(f"{public}/", timeout=10).status_code == 200
+    assert requests.get(f"{public}/widget.js", timeout=10).status_code == 200
+    assert requests.get(f"{public}/staff/login", timeout=10).status_code == 200
+    for path in ("/status", "/version", "/conversations/x/tracker", "/model/parse", "/webhook"):
+        assert requests.get(f"{public}{path}", timeout=10).status_code == 404, path
+    assert requests.post(f"{public}/webhooks/callback/webhook", timeout=10).status_code == 404
+    # the demo page's widget talks to nginx, which Rasa allows as an origin
+    page = requests.get(f"{public}/", timeout=10).text
+    assert f'data-rasa-url="{public}"' in page

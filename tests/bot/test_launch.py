@@ -77,3 +77,12 @@ def test_rasa_environment_shares_postgres_and_redis_between_replicas(tmp_path):
     )
     assert env["LOCK_STORE_PASSWORD"] == "p@ss"
     assert env["TICKET_LOCK_LIFETIME"] == "15"
+
+
+def test_servers_keep_slow_connections_open(tmp_path):
+    settings = load_settings({}, root=tmp_path)
+    for env in (
+        launch.action_server_environment(settings, base={}),
+        launch.rasa_environment(settings, base={}),
+    ):
+        assert int(env["SANIC_KEEP_ALIVE_TIMEOUT"]) > 60
