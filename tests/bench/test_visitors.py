@@ -1,0 +1,61 @@
+"""The simulated visitors' scripts and how a reply is told to differ from the project's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import visitors
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_visitor_has_their_own_name_and_phone():
+    people = [visitors.identity(i) for i in range(400)]
+    assert len(set(people)) == 400
+    assert visitors.identity(142) == ("Carla Davis", "(773) 555-0142")
+
+
+def test_the_plan_mixes_questions_bookings_and_declines():
+    kinds = [script.kind for script in visitors.conversation_plan(8)]
+    assert kinds == ["faq", "booking", "faq", "decline"] * 2
+    booking = visitors.conversation_plan(2)[1]
+    assert visitors.identity(1)[0] in [step.text for step in booking.steps]
+
+
+def test_every_expected_response_exists_in_the_domain():
+    patterns = visitors.response_patterns(ROOT / "domain.yml")
+    scripts = [*visitors.conversation_plan(4), visitors.long_chat(50), visitors.probe_chat()]
+    expected = {step.expect for script in scripts for step in script.steps if step.expect}
+    assert expected <= set(patterns)
+
+
+def test_a_long_chat_ends_as_it_began():
+    chat = visitors.long_chat(50)
+    assert len(chat.steps) == 50 and chat.steps[-1] == chat.steps[0]
+
+
+def test_placeholders_match_any_value_and_the_rest_must_be_exact():
+    pattern = visitors.template_pattern("Your scan review {booking_reference} is cancelled.")
+    assert pattern.fullmatch("Your scan review AB12CD34 is cancelled.")
+    assert not pattern.fullmatch("Your scan review AB12CD34 is booked.")
+    patterns = {"utter_thank": visitors.template_pattern("You're welcome (at {clinic_name}).")}
+    replies = [{"custom": {"marker": 1}}, {"text": "You're welcome (at Cedar Clinic)."}]
+    assert not visitors.diverges(replies, "utter_thank", patterns)
+    assert visitors.diverges([{"text": "Sorry?"}], "utter_thank", patterns)
+    assert not visitors.diverges([{"text": "anything"}], None, patterns)
+
+
+def test_the_visitor_books_the_first_time_offered():
+    offer = [
+        {"text": "Thank you."},
+        {
+            "text": "These are the next free times:",
+            "buttons": [
+                {"title": "Mon 9:00", "payload": '/choose_slot{"review_slot": "7"}'},
+                {"title": "Tue 9:00", "payload": '/choose_slot{"review_slot": "8"}'},
+                {"title": "Just call me", "payload": "/just_call"},
+            ],
+        },
+    ]
+    assert visitors.first_slot(offer) == '/choose_slot{"review_slot": "7"}'
+    assert visitors.first_slot([{"text": "Sorry, I didn't quite understand."}]) is None
