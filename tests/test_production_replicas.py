@@ -62,7 +62,7 @@ class Visitor:
             response = requests.post(
                 f"{settings.public_url}/webhooks/rest/webhook",
                 json={"sender": self.sender, "message": text},
-                timeout=90,
+                timeout=150,
             )
         except requests.RequestException as error:
             self.failures.append(f"{text!r}: {error}")
