@@ -86,11 +86,18 @@ def prepare_models(args: argparse.Namespace, needed: set[str]) -> dict[str, Trai
     models_dir, logs = args.out / "models", args.out / "logs"
     models = {}
     for name in sorted(needed):
-        model = training.reuse(name, CONFIGS[name], models_dir) if args.reuse_models else None
+        model = None
+        if args.reuse_models:
+            model = training.reuse(ROOT, name, CONFIGS[name], models_dir)
         if model is None:
             say(f"training the {name} model from {CONFIGS[name]} (minutes)")
             model = training.train(ROOT, name, CONFIGS[name], models_dir, logs)
         say(f"{name} model: {model.path} ({'reused' if model.reused else 'trained'})")
+        if model.stale:
+            say(
+                f"warning: {CONFIGS[name]}, domain.yml or data/ changed since the {name} model"
+                " was trained: its figures are the old model's (run without --reuse-models)"
+            )
         say(f"scoring the {name} model on {HELD_OUT}")
         model.intent_macro_f1 = training.intent_macro_f1(ROOT, model, logs)
         models[name] = model
@@ -276,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             title=spec.title,
             training_s=model.training_seconds,
             training_reused=model.reused,
+            training_stale=model.stale,
             intent_macro_f1=model.intent_macro_f1,
         )
         setups[key] = row

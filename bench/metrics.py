@@ -281,7 +281,8 @@ ROWS = (
 def report_rows(
     setups: Mapping[str, Mapping[str, object]], keys: Sequence[str]
 ) -> list[tuple[str, list[object]]]:
-    """The table's rows for the set-ups ``keys``; a reused model's training time says so."""
+    """The table's rows for the set-ups ``keys``; a reused model's training time says so,
+    and whether its inputs changed since."""
     rows = []
     for label, field in ROWS:
         values: list[object] = []
@@ -289,7 +290,8 @@ def report_rows(
             setup = setups.get(key, {})
             value = setup.get(field)
             if field == "training_s" and value is not None and setup.get("training_reused"):
-                value = f"{_cell(value)} (reused)"
+                stale = ", stale" if setup.get("training_stale") else ""
+                value = f"{_cell(value)} (reused{stale})"
             values.append(value)
         rows.append((label, values))
     return rows

@@ -22,7 +22,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from bench.metrics import find_pids
-from bot.readiness import wait_until_up
+from bot.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 from tests.databases import POSTGRES_SERVER
 from tests.live import start, stop
@@ -33,6 +33,7 @@ REDIS_LOCK_STORE = "redis://127.0.0.1:6379/12"
 RASA_MARKERS = ("rasa", "run")
 ACTION_MARKERS = ("bot.action_server",)
 SLOT_TIMES = ("09:00", "11:00", "14:30", "16:00")
+REST_PATH = "/webhooks/rest/webhook"
 
 
 class SetupUnavailableError(RuntimeError):
@@ -166,6 +167,25 @@ def first_answer(
     raise RuntimeError(f"no answer from {url} after {deadline:.0f}s")
 
 
+def settle(url: str, in_a_row: int = 10, deadline: float = 120.0) -> None:
+    """Wait until ``in_a_row`` messages in a row are answered: nginx takes a replica
+    that refused connections while starting out of rotation for a while (per worker),
+    and the load must start on a set-up in its steady state."""
+    end, answered = time.monotonic() + deadline, 0
+    while answered < in_a_row:
+        if time.monotonic() > end:
+            raise RuntimeError(f"{url} still failing {deadline:.0f}s after starting")
+        try:
+            response = requests.post(
+                url, json={"sender": "bench-settle", "message": "hi"}, timeout=60
+            )
+            answered = answered + 1 if response.status_code == 200 else 0
+        except requests.RequestException:
+            answered = 0
+        if not answered:
+            time.sleep(0.5)
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -253,27 +273,28 @@ def deploy(
             return process, log
 
         if spec.production:
-            chat_url = f"http://127.0.0.1:{ports.nginx}/webhooks/rest/webhook"
-            rasa_ports = tuple(ports.rasa + i for i in range(1, replicas + 1))
+            from bot.production.run import health_urls as production_health_urls
+
+            chat_url = f"{settings.public_url}{REST_PATH}"
+            rasa_ports = tuple(settings.replica_ports)
             started = time.monotonic()
             watched = [launch("prod")]
             cold_start = first_answer(chat_url, started, watched, STARTUP_SECONDS)
-            health = [f"http://127.0.0.1:{port}/" for port in rasa_ports]
-            health += [f"{settings.action_url}/health", f"{settings.web_url}/healthz"]
+            health = list(production_health_urls(settings).values())
         else:
-            chat_url = f"{settings.rasa_url}/webhooks/rest/webhook"
-            rasa_ports = (ports.rasa,)
+            chat_url = f"{settings.rasa_url}{REST_PATH}"
+            rasa_ports = (settings.rasa_port,)
+            urls = health_urls(settings)
             helpers = [launch("actions"), launch("web")]
-            down = wait_until_up(
-                [f"{settings.action_url}/health", f"{settings.web_url}/healthz"], STARTUP_SECONDS
-            )
+            down = wait_until_up([urls["action server"], urls["web app"]], STARTUP_SECONDS)
             if down:
                 raise RuntimeError(f"not up: {down}; logs in {log_dir}")
             started = time.monotonic()
             watched = [*helpers, launch("rasa")]
             cold_start = first_answer(chat_url, started, watched, STARTUP_SECONDS)
-            health = [f"{settings.rasa_url}/"]
+            health = [urls["Rasa server"]]
         down = wait_until_up(health, STARTUP_SECONDS)
         if down:
             raise RuntimeError(f"not up: {down}; logs in {log_dir}")
+        settle(chat_url)
         yield Deployment(spec, settings, chat_url, cold_start, rasa_ports)

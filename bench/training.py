@@ -7,6 +7,7 @@ forced, or a model trained earlier by `make train` would make the project's look
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -29,6 +30,8 @@ class TrainedModel:
     training_seconds: float | None
     reused: bool
     intent_macro_f1: float | None = None
+    # a reused model whose configuration, domain or data changed since (None: unknown)
+    stale: bool | None = False
 
     def as_json(self) -> dict[str, object]:
         """Plain values for results.json."""
@@ -37,6 +40,16 @@ class TrainedModel:
 
 def _record_path(out_dir: Path, name: str) -> Path:
     return out_dir / f"{name}.json"
+
+
+def inputs_fingerprint(root: Path, config: str) -> str:
+    """A digest of what a model is trained from: its configuration, the domain and the
+    training data (not the code of custom components)."""
+    files = [root / config, root / "domain.yml", *sorted((root / "data").rglob("*.yml"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def train(root: Path, name: str, config: str, out_dir: Path, log_dir: Path) -> TrainedModel:
@@ -48,6 +61,7 @@ def train(root: Path, name: str, config: str, out_dir: Path, log_dir: Path) -> T
     command += ["--fixed-model-name", name, "--force"]
     # 0 MB disables Rasa's training cache: every component is trained from scratch
     env = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
+    inputs = inputs_fingerprint(root, config)
     started = time.monotonic()
     with (log_dir / f"train-{name}.log").open("wb") as log:
         done = subprocess.run(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -58,20 +72,26 @@ def train(root: Path, name: str, config: str, out_dir: Path, log_dir: Path) -> T
     record = {
         "config": config,
         "training_seconds": seconds,
+        "inputs": inputs,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     _record_path(out_dir, name).write_text(json.dumps(record, indent=2), encoding="utf-8")
     return TrainedModel(name, config, path, seconds, reused=False)
 
 
-def reuse(name: str, config: str, out_dir: Path) -> TrainedModel | None:
-    """A model an earlier run trained, with its recorded training time (None if unknown)."""
+def reuse(root: Path, name: str, config: str, out_dir: Path) -> TrainedModel | None:
+    """A model an earlier run trained, with its recorded training time (None if unknown),
+    flagged stale if what it was trained from has changed since."""
     path = out_dir / f"{name}.tar.gz"
     if not path.is_file():
         return None
     record_path = _record_path(out_dir, name)
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.is_file() else {}
-    return TrainedModel(name, config, path, record.get("training_seconds"), reused=True)
+    inputs = record.get("inputs")
+    stale = None if inputs is None else inputs != inputs_fingerprint(root, config)
+    return TrainedModel(
+        name, config, path, record.get("training_seconds"), reused=True, stale=stale
+    )
 
 
 def _fingerprint(path: Path) -> str:

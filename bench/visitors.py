@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ import yaml
 from tests.visitors import texts
 
 Replies = list[dict[str, Any]]
+
+# a visitor whose message failed waits this long before the next one
+ERROR_PAUSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,16 @@ def identity(index: int) -> tuple[str, str]:
     return f"{first} {last}", f"({area}) 555-01{index % 100:02d}"
 
 
-def first_slot(replies: Replies) -> str | None:
-    """The first review time offered as a button (the visitor books it)."""
-    for reply in replies:
-        for button in reply.get("buttons") or []:
-            if str(button.get("payload", "")).startswith("/choose_slot"):
-                return str(button["payload"])
-    return None
+def offered_slot(replies: Replies, choice: int = 0) -> str | None:
+    """The ``choice``-th review time offered as a button (the first when fewer are), the
+    one the visitor books; None when no time is offered."""
+    slots = [
+        str(button["payload"])
+        for reply in replies
+        for button in reply.get("buttons") or []
+        if str(button.get("payload", "")).startswith("/choose_slot")
+    ]
+    return (slots[choice] if choice < len(slots) else slots[0]) if slots else None
 
 
 def _rotate(items: Sequence[Any], by: int) -> list[Any]:
@@ -127,7 +134,13 @@ def booking_chat(index: int) -> Script:
             Step(phone, "utter_ask_contact_method"),
             Step("call", "utter_ask_contact_time"),
             Step("morning", "utter_offer_review"),
-            Step("the first one", "utter_review_booked", choose=first_slot),
+            # visitors spread over the three times offered; two may still want the same
+            # one at once, and the loser is offered others (counted as divergent)
+            Step(
+                "the first one",
+                "utter_review_booked",
+                choose=partial(offered_slot, choice=index % 3),
+            ),
         ),
     )
 
@@ -255,7 +268,8 @@ async def converse(
     script: Script,
     patterns: Mapping[str, re.Pattern],
 ) -> list[Turn]:
-    """Run one script turn by turn, as fast as answers come (no think time)."""
+    """Run one script turn by turn, as fast as answers come (no think time; a pause
+    after a failed message only)."""
     turns: list[Turn] = []
     previous: Replies = []
     for number, step in enumerate(script.steps, start=1):
@@ -267,6 +281,9 @@ async def converse(
         )
         turns.append(Turn(script.kind, number, text, seconds, error is None, divergent, error))
         previous = replies or []
+        if error:
+            # as a person would, rather than firing the rest of the script at a failure
+            await asyncio.sleep(ERROR_PAUSE_SECONDS)
     return turns
 
 

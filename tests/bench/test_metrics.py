@@ -133,11 +133,12 @@ def test_table_has_one_column_per_setup_and_dashes_for_the_missing():
 def test_report_rows_flag_a_reused_model_and_missing_setups():
     setups = {
         "a": {"throughput_msg_s": 12.0, "training_s": 95.0, "training_reused": True},
+        "b": {"training_s": 95.0, "training_reused": True, "training_stale": True},
         "c": {"throughput_msg_s": 3.0, "training_s": 900.0, "training_reused": False},
     }
-    rows = dict(metrics.report_rows(setups, ["a", "b", "c"]))
-    assert rows["throughput (msg/s)"] == [12.0, None, 3.0]
-    assert rows["training time (s)"] == ["95.0 (reused)", None, 900.0]
+    rows = dict(metrics.report_rows(setups, ["a", "b", "c", "d"]))
+    assert rows["throughput (msg/s)"] == [12.0, None, 3.0, None]
+    assert rows["training time (s)"] == ["95.0 (reused)", "95.0 (reused, stale)", 900.0, None]
 
 
 def test_cpu_time_is_read_after_the_command_name_even_with_spaces():

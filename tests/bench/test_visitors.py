@@ -45,7 +45,7 @@ def test_placeholders_match_any_value_and_the_rest_must_be_exact():
     assert not visitors.diverges([{"text": "anything"}], None, patterns)
 
 
-def test_the_visitor_books_the_first_time_offered():
+def test_the_visitor_books_one_of_the_times_offered():
     offer = [
         {"text": "Thank you."},
         {
@@ -57,5 +57,7 @@ def test_the_visitor_books_the_first_time_offered():
             ],
         },
     ]
-    assert visitors.first_slot(offer) == '/choose_slot{"review_slot": "7"}'
-    assert visitors.first_slot([{"text": "Sorry, I didn't quite understand."}]) is None
+    assert visitors.offered_slot(offer) == '/choose_slot{"review_slot": "7"}'
+    assert visitors.offered_slot(offer, choice=1) == '/choose_slot{"review_slot": "8"}'
+    assert visitors.offered_slot(offer, choice=2) == '/choose_slot{"review_slot": "7"}'
+    assert visitors.offered_slot([{"text": "Sorry, I didn't quite understand."}]) is None
