@@ -61,12 +61,24 @@ class SafetyResult:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
+# where a ResponseSelector without ``retrieval_intent`` (Rasa's stock one) files its answer
+DEFAULT_SELECTOR = "default"
+
+
 def predicted_label(parse: dict[str, Any]) -> str:
-    """The full intent of a parse result: ``faq/how_long`` rather than ``faq``."""
+    """The full intent of a parse result: ``faq/how_long`` rather than ``faq``.
+
+    A selector keyed by the intent wins; otherwise the ``default`` selector's answer
+    counts when it belongs to the predicted retrieval intent, as Rasa's own utter_faq
+    action reads it (the stock configuration's selector is keyed ``default``).
+    """
     intent = (parse.get("intent") or {}).get("name") or ""
-    selector = (parse.get("response_selector") or {}).get(intent) or {}
-    full_name = (selector.get("response") or {}).get("intent_response_key")
-    return full_name or intent
+    selectors = parse.get("response_selector") or {}
+    for key in (intent, DEFAULT_SELECTOR):
+        full_name = ((selectors.get(key) or {}).get("response") or {}).get("intent_response_key")
+        if full_name and str(full_name).split("/")[0] == intent:
+            return str(full_name)
+    return intent
 
 
 def score(gold: Sequence[str], predicted: Sequence[str], texts: Sequence[str]) -> EvaluationResult:

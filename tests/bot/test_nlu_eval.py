@@ -76,3 +76,28 @@ def test_safety_recall_is_per_exact_class_and_false_alarms_on_look_alikes():
     assert len(result.errors) == 3
     assert predicted_alarm({"intent": {"name": "urgent_symptom"}}) == "urgent"
     assert predicted_alarm({"intent": {"name": "greet"}}) == "none"
+
+
+def _selector(key: str, full: str) -> dict:
+    return {key: {"response": {"intent_response_key": full}}}
+
+
+def test_stock_default_selector_counts_for_the_predicted_intent():
+    parse = {"intent": {"name": "faq"}, "response_selector": _selector("default", "faq/cost")}
+    assert predicted_label(parse) == "faq/cost"
+
+
+def test_a_selector_keyed_by_the_intent_wins_over_the_default():
+    parse = {
+        "intent": {"name": "faq"},
+        "response_selector": {**_selector("faq", "faq/dose"), **_selector("default", "faq/cost")},
+    }
+    assert predicted_label(parse) == "faq/dose"
+    greet = {"intent": {"name": "greet"}, "response_selector": _selector("faq", "faq/dose")}
+    assert predicted_label(greet) == "greet"
+
+
+def test_other_intents_never_take_the_default_selectors_answer():
+    # the stock selector answers every message; only a retrieval intent uses the answer
+    parse = {"intent": {"name": "greet"}, "response_selector": _selector("default", "faq/cost")}
+    assert predicted_label(parse) == "greet"
