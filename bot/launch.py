@@ -82,7 +82,9 @@ def rasa_command(args: list[str]) -> list[str]:
 
 
 def rasa_server_command(settings: Settings) -> list[str]:
-    """``rasa run`` with the REST and socket.io channels; the HTTP API only with a token."""
+    """``rasa run`` with the REST and socket.io channels; the HTTP API only with a token.
+
+    Through bot/rasa_runtime.py, which fixes Rasa's check of action server replies."""
     args = [
         "run",
         "--model", str(settings.model_path),
@@ -94,7 +96,7 @@ def rasa_server_command(settings: Settings) -> list[str]:
     ]  # fmt: skip
     if settings.rasa_auth_token:
         args += ["--enable-api", "--auth-token", settings.rasa_auth_token]
-    return rasa_command(args)
+    return [sys.executable, "-m", "bot.rasa_runtime", *args]
 
 
 def action_server_command(settings: Settings) -> list[str]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.contact import CONTACT_METHODS, CONTACT_TIMES
 from bot.db.models import TRIAGE_LEVELS, Booking, Consent, Intake, Lead, touch
 from bot.intake.answers import ACUTE, CHRONIC, SUBACUTE
+from bot.safety import conversation_triage
 
 CONSENT_NOTICE_VERSION = "2026-11-27"  # the version of the consent notice text shown in the chat
 INTAKE_ANSWER_SLOTS = (
@@ -106,8 +107,7 @@ def draft_from_slots(conversation_id: str, slots: Mapping[str, Any]) -> LeadDraf
     """The lead a conversation describes, or None if it can't be stored (yet).
 
     None unless the visitor agreed to the notice (with its version and time recorded),
-    gave a name, and an email address or a phone number. An unknown triage level is a
-    bug, not a visitor's answer, so it raises ValueError rather than being lowered.
+    gave a name, and an email address or a phone number.
     """
     if slots.get("consent_given") is not True:
         return None
@@ -116,9 +116,7 @@ def draft_from_slots(conversation_id: str, slots: Mapping[str, Any]) -> LeadDraf
     email, phone = _text(slots.get("contact_email")), _text(slots.get("contact_phone"))
     if version is None or given_at is None or name is None or not (email or phone):
         return None
-    triage = slots.get("triage_level") or "routine"
-    if triage not in TRIAGE_LEVELS:
-        raise ValueError(f"unknown triage level {triage!r}")
+    triage = conversation_triage(slots)
     method, time = slots.get("contact_method"), slots.get("contact_time")
     return LeadDraft(
         conversation_id=conversation_id,

@@ -18,7 +18,9 @@ INTENT_ALARMS = {intent: level for level, intent in ALARM_INTENTS.items()}
 
 # The triage level kept on the conversation (and later on the lead).
 TRIAGE_LEVELS = ("routine", "urgent", "emergency")
-ALARM_TRIAGE = {"crisis": "emergency", "emergency": "emergency", "urgent": "urgent"}
+# The slot each level's alarms set (domain.yml: crisis and emergency intents set
+# emergency_raised, urgent_symptom sets urgent_raised).
+TRIAGE_FLAGS = {"emergency": "emergency_raised", "urgent": "urgent_raised"}
 
 
 def _asserted(concept: Mapping[str, Any]) -> bool:
@@ -73,8 +75,13 @@ def screen(intent: str | None, concepts: Iterable[Mapping[str, Any]]) -> tuple[s
     return model_level, False
 
 
-def raise_triage(current: str | None, alarm: str | None) -> str:
-    """The conversation's triage level after an alarm: it can rise, never fall."""
-    current = current if current in TRIAGE_LEVELS else "routine"
-    new = ALARM_TRIAGE.get(alarm or "", "routine")
-    return max(current, new, key=TRIAGE_LEVELS.index)
+def conversation_triage(slots: Mapping[str, Any]) -> str:
+    """The conversation's triage level: the most severe alarm any of its messages raised.
+
+    Read from the flags that domain.yml's ``from_intent`` mappings set when the safety
+    screen (bot/nlu/triage.py) turns a message into an alarm intent, and never clear, so
+    the level rises and never falls. Declarative mappings, not a validation action,
+    because that action cost an action-server round trip on every message.
+    """
+    raised = [level for level, slot in TRIAGE_FLAGS.items() if slots.get(slot) is True]
+    return max(["routine", *raised], key=TRIAGE_LEVELS.index)

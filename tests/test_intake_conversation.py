@@ -75,7 +75,7 @@ def test_a_full_intake_from_a_description(servers, visitor):
     assert slots["imaging"] == ["mri"] and slots["imaging_when"] == "last year"
     assert slots["treatments"] == ["antidepressant", "physical_therapy"]
     assert slots["intake_status"] == "completed"
-    assert slots.get("triage_level", "routine") == "routine"
+    assert not slots.get("emergency_raised") and not slots.get("urgent_raised")
 
 
 def test_the_offer_after_an_answer_starts_the_intake(visitor):
@@ -142,7 +142,7 @@ def test_an_emergency_mid_form_sends_to_911_and_asks_nothing_more(servers, visit
     assert texts(visitor("lost feeling down there and can't hold my urine")) == [
         r("utter_emergency")
     ]
-    assert latest_slots(servers, visitor.sender)["triage_level"] == "emergency"
+    assert latest_slots(servers, visitor.sender)["emergency_raised"] is True
     # the form is over: a later answer is not taken as the next question's
     assert r("utter_ask_pain_duration") not in texts(visitor("thanks"))
 
@@ -167,4 +167,4 @@ def test_a_negated_symptom_mid_form_is_an_answer_not_an_alarm(servers, visitor):
     assert texts(visitor("no numbness, bladder and bowels are normal")) == [r("utter_ask_imaging")]
     slots = latest_slots(servers, visitor.sender)
     assert slots["neuro_symptoms"] == ["none"]
-    assert slots.get("triage_level", "routine") == "routine"
+    assert not slots.get("emergency_raised") and not slots.get("urgent_raised")

@@ -111,22 +111,26 @@ def slot_values(settings: Settings, sender: str, slot: str) -> list:
 
 
 @pytest.mark.parametrize(
-    ("message", "response", "triage"),
+    ("message", "response", "flag"),
     [
-        ("lost feeling down there and can't hold my urine", "utter_emergency", "emergency"),
-        ("i keep thinking everyone would be better off without me", "utter_crisis", "emergency"),
-        ("my back pain comes with a fever and chills", "utter_urgent", "urgent"),
+        ("lost feeling down there and can't hold my urine", "utter_emergency", "emergency_raised"),
+        (
+            "i keep thinking everyone would be better off without me",
+            "utter_crisis",
+            "emergency_raised",
+        ),
+        ("my back pain comes with a fever and chills", "utter_urgent", "urgent_raised"),
     ],
 )
 def test_alarms_are_answered_at_once_and_kept_on_the_conversation(
-    servers, domain, clinic, message, response, triage
+    servers, domain, clinic, message, response, flag
 ):
     sender = uuid.uuid4().hex
     say(servers, sender, "how long does duloxetine take to work")
     say(servers, sender, "no thanks")
     replies = say(servers, sender, message)
     assert [r["text"] for r in replies] == [expected(domain, clinic, response)]
-    assert slot_values(servers, sender, "triage_level")[-1] == triage
+    assert slot_values(servers, sender, flag) == [True]
 
 
 def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
@@ -139,4 +143,5 @@ def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
     }
     assert replies and not alarms & {r["text"] for r in replies}
     assert replies[0]["text"] == expected(domain, clinic, "utter_intake_start")
-    assert slot_values(servers, sender, "triage_level") in ([], ["routine"])
+    assert slot_values(servers, sender, "emergency_raised") == []
+    assert slot_values(servers, sender, "urgent_raised") == []

@@ -28,7 +28,6 @@ CONTACT = {
     "contact_point": "given",
     "contact_method": "call",
     "contact_time": "morning",
-    "triage_level": "routine",
     "condition": ["herniated_disc"],
     "imaging": ["mri"],
     "intake_summary": "Where: lower back.",

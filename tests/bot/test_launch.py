@@ -8,7 +8,7 @@ def option(command, name):
 
 def test_rasa_without_a_token_has_no_http_api(tmp_path):
     command = launch.rasa_server_command(load_settings({}, root=tmp_path))
-    assert command[1] == "run"
+    assert command[1:4] == ["-m", "bot.rasa_runtime", "run"]
     assert "--enable-api" not in command
     assert "--auth-token" not in command
     assert option(command, "--interface") == "127.0.0.1"

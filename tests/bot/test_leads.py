@@ -33,7 +33,6 @@ def slots(**overrides) -> dict:
         "contact_method": "text",
         "contact_time": "morning",
         "source_page": "https://clinic.example/sciatica?utm_source=ads&email=a@b.c#chat",
-        "triage_level": "routine",
         "condition": ["sciatica", "herniated_disc"],
         "intake_summary": "Lower back pain into the right leg for 3 months, 6/10.",
         "pain_location": ["lower_back"],
@@ -95,7 +94,7 @@ def test_no_draft_without_consent_a_name_and_a_way_to_reach_them(overrides):
 
 def test_draft_defaults():
     result = draft(
-        triage_level=None,
+        emergency_raised=None,
         condition=None,
         contact_opt_in=None,
         contact_email=None,
@@ -108,9 +107,18 @@ def test_draft_defaults():
     assert result.consent.given_at == NOW
 
 
-def test_an_unknown_triage_level_is_a_bug_not_a_routine_lead():
-    with pytest.raises(ValueError, match="triage"):
-        draft_from_slots("visitor-1", slots(triage_level="severe"))
+@pytest.mark.parametrize(
+    ("flags", "triage"),
+    [
+        ({}, "routine"),
+        ({"urgent_raised": True}, "urgent"),
+        ({"emergency_raised": True}, "emergency"),
+        ({"urgent_raised": True, "emergency_raised": True}, "emergency"),
+        ({"urgent_raised": False, "emergency_raised": False}, "routine"),
+    ],
+)
+def test_the_draft_takes_the_most_severe_alarm_the_conversation_raised(flags, triage):
+    assert draft(**flags).triage_level == triage
 
 
 def test_save_stores_the_lead_its_intake_and_consent(session):
@@ -145,12 +153,10 @@ def test_saving_again_updates_the_same_lead(session):
 
 
 def test_triage_only_rises(session):
-    save_lead(session, draft(triage_level="urgent"), now=NOW)
-    assert save_lead(session, draft(triage_level="routine"), now=NOW).triage_level == "urgent"
-    assert save_lead(session, draft(triage_level="emergency"), now=NOW).triage_level == (
-        "emergency"
-    )
-    assert save_lead(session, draft(triage_level="urgent"), now=NOW).triage_level == ("emergency")
+    save_lead(session, draft(urgent_raised=True), now=NOW)
+    assert save_lead(session, draft(), now=NOW).triage_level == "urgent"
+    assert save_lead(session, draft(emergency_raised=True), now=NOW).triage_level == "emergency"
+    assert save_lead(session, draft(urgent_raised=True), now=NOW).triage_level == "emergency"
 
 
 def test_saving_again_keeps_the_status_staff_set(session):

@@ -17,7 +17,7 @@ CONSENTED = {
     "contact_opt_in": False,
     "contact_name": "Ana López",
     "contact_email": "ana@example.com",
-    "triage_level": "urgent",
+    "urgent_raised": True,
     "condition": ["sciatica"],
     "pain_score": 7,
 }
@@ -55,7 +55,7 @@ def tracker_db(tmp_path) -> Path:
             "consented-then-restarted": _events(CONSENTED, restart_after=True),
             "declined": _events({**CONSENTED, "consent_given": False}),
             "no-contact": _events({"consent_given": True, "contact_name": "Bo"}),
-            "bad-triage": _events({**CONSENTED, "triage_level": "severe"}),
+            "naive-consent-time": _events({**CONSENTED, "consent_at": "2026-11-27T09:00:00"}),
         },
     )
     return path
@@ -73,7 +73,7 @@ def test_conversation_slots_are_the_final_values(tracker_db):
         "consented-then-restarted",
         "declined",
         "no-contact",
-        "bad-triage",
+        "naive-consent-time",
     }
     assert conversations["consented"]["contact_email"] == "ana@example.com"
     assert conversations["consented"]["condition"] == ["sciatica"]

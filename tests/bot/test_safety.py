@@ -1,6 +1,6 @@
 import pytest
 
-from bot.safety import alarm_from_concepts, raise_triage, screen
+from bot.safety import alarm_from_concepts, conversation_triage, screen
 
 
 def flag(value, severity, negated=False, hypothetical=False):
@@ -81,11 +81,9 @@ def test_no_alarm():
     assert screen(None, []) == (None, False)
 
 
-def test_triage_rises_and_never_falls():
-    assert raise_triage(None, None) == "routine"
-    assert raise_triage("routine", "urgent") == "urgent"
-    assert raise_triage("urgent", "emergency") == "emergency"
-    assert raise_triage("emergency", "urgent") == "emergency"
-    assert raise_triage("urgent", None) == "urgent"
-    assert raise_triage("routine", "crisis") == "emergency"
-    assert raise_triage("nonsense", None) == "routine"
+def test_the_conversation_triage_is_its_most_severe_alarm():
+    assert conversation_triage({}) == "routine"
+    assert conversation_triage({"urgent_raised": True}) == "urgent"
+    assert conversation_triage({"emergency_raised": True, "urgent_raised": True}) == "emergency"
+    assert conversation_triage({"emergency_raised": False}) == "routine"
+    assert conversation_triage({"emergency_raised": "yes"}) == "routine"

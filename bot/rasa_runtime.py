@@ -1,0 +1,72 @@
+"""Rasa's command line, with one fix to the Rasa server's hot path: ``python -m
+bot.rasa_runtime run ...`` is ``rasa run ...`` (bot/launch.py starts Rasa this way).
+
+Why: Rasa 3.6 checks every reply of the action server with
+``jsonschema.validate(reply, schema)``. That call first validates the schema itself
+against the JSON Schema meta-schema and builds a new validator, every time; the schema
+(Rasa's ``EVENTS_SCHEMA``, one sub-schema per event type) is large, so each check cost
+~36 ms of CPU on a quiet core, 60-90 ms under load, 2-3 times a turn: most of what a turn
+cost the Rasa process. Here the validator is built once, after checking the schema
+once, and each reply gets the same check against the same schema (~0.5 ms). A reply that fails it
+is handed to Rasa's own method, which raises Rasa's own error for it, as before.
+
+Every set-up started through bot/launch.py gets this, including the benchmark's stock
+configuration, so comparisons between configurations are not skewed by it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from jsonschema.protocols import Validator
+
+
+@functools.cache
+def action_reply_validator() -> Validator:
+    """A validator for Rasa's action server reply schema, the schema checked once."""
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., bool]:
+    """``RemoteAction._validate_action_result`` with the validator built once."""
+
+    @functools.wraps(original)
+    def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+        if action_reply_validator().is_valid(result):
+            return True
+        return original(self, result)  # raises Rasa's ValidationError with its message
+
+    _validate_action_result.cached = True  # type: ignore[attr-defined]
+    return _validate_action_result
+
+
+def install() -> None:
+    """Patch Rasa's RemoteAction in this process (idempotent)."""
+    from rasa.core.actions.action import RemoteAction
+
+    current = RemoteAction._validate_action_result
+    if not getattr(current, "cached", False):
+        RemoteAction._validate_action_result = cached_reply_check(current)  # type: ignore[method-assign]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run Rasa's command line (``sys.argv`` by default) with the fix installed."""
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    if argv is not None:
+        sys.argv = ["rasa", *argv]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
