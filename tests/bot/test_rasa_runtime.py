@@ -1,0 +1,93 @@
+import sys
+
+import jsonschema
+import pytest
+import rasa.__main__
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.utils.common import all_subclasses
+
+from bot import rasa_runtime
+
+VALID_REPLY = {
+    "events": [{"event": "slot", "name": "contact_name", "value": "Ana", "timestamp": None}],
+    "responses": [{"response": "utter_ask_contact_point"}],
+}
+INVALID_REPLIES = [
+    {"events": [{"event": "no_such_event"}]},
+    {"events": "not a list"},
+    {"responses": [1, 2]},
+]
+
+
+@pytest.fixture
+def patched(monkeypatch):
+    """Install the fixes for one test; monkeypatch restores Rasa's originals after."""
+    monkeypatch.setattr(
+        RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
+    )
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    rasa_runtime.install()
+    return RemoteAction("action_save_lead", None)
+
+
+def test_a_valid_reply_passes_as_with_rasa(patched):
+    assert patched._validate_action_result(VALID_REPLY) is True
+    assert RemoteAction._validate_action_result.cached
+
+
+@pytest.mark.parametrize("reply", INVALID_REPLIES)
+def test_an_invalid_reply_raises_rasas_own_error(patched, reply):
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        patched._validate_action_result(reply)
+    assert "Failed to validate Action server response" in caught.value.message
+
+
+@pytest.mark.parametrize("reply", [VALID_REPLY, *INVALID_REPLIES])
+def test_the_cached_validator_agrees_with_jsonschema_validate(reply):
+    try:
+        jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+        valid = True
+    except jsonschema.ValidationError:
+        valid = False
+    assert rasa_runtime.action_reply_validator().is_valid(reply) == valid
+
+
+def test_install_is_idempotent(patched):
+    check, resolve = RemoteAction._validate_action_result, Event.resolve_by_type
+    rasa_runtime.install()
+    assert RemoteAction._validate_action_result is check
+    assert Event.resolve_by_type is resolve
+
+
+def test_event_types_resolve_as_rasa_resolves_them():
+    original = Event.resolve_by_type
+    remembered = rasa_runtime.remembered_event_types(original)
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    for name in sorted(names) * 2:  # the second round comes from memory
+        assert remembered(name) is original(name)
+    assert remembered("user") is UserUttered and remembered("slot") is SlotSet
+
+
+def test_unknown_event_types_still_fail_or_default():
+    remembered = rasa_runtime.remembered_event_types(Event.resolve_by_type)
+    with pytest.raises(ValueError, match="Unknown event name"):
+        remembered("no_such_event")
+    assert remembered("no_such_event", ActionExecuted) is ActionExecuted
+    with pytest.raises(ValueError):
+        remembered("no_such_event")  # a default is not remembered as the answer
+    assert remembered("topic") is None  # Rasa's backwards compatibility
+
+
+def test_events_deserialise_with_the_fix_installed(patched):
+    event = Event.from_parameters({"event": "slot", "name": "contact_name", "value": "Ana"})
+    assert event == SlotSet("contact_name", "Ana")
+
+
+def test_main_runs_rasas_command_line_with_the_fixes(monkeypatch):
+    called = {}
+    monkeypatch.setattr(rasa_runtime, "install", lambda: called.setdefault("installed", True))
+    monkeypatch.setattr(rasa.__main__, "main", lambda: called.setdefault("argv", list(sys.argv)))
+    monkeypatch.setattr("sys.argv", ["x"])
+    rasa_runtime.main(["run", "--port", "5005"])
+    assert called == {"installed": True, "argv": ["rasa", "run", "--port", "5005"]}
