@@ -1,0 +1,118 @@
+import asyncio
+import json
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.conversation_store import STORED_EVENTS, ConversationTrackerStore
+
+DOMAIN = Domain.from_dict(
+    {
+        "intents": ["greet"],
+        "slots": {"contact_name": {"type": "text", "mappings": [{"type": "custom"}]}},
+    }
+)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'trackers.db'}"
+
+
+@pytest.fixture
+def store(url):
+    return ConversationTrackerStore(domain=DOMAIN, host=url)
+
+
+@pytest.fixture
+def statements(store):
+    """Every SQL statement the store runs from now on."""
+    seen: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def stored_rows(url, sender="v1"):
+    engine = sa.create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+            {"s": sender},
+        ).all()
+    engine.dispose()
+    return [(type_name, json.loads(data)) for type_name, data in rows]
+
+
+def turn(tracker, text, number):
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    tracker.update(SlotSet("contact_name", f"Visitor {number}"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def test_each_event_is_stored_once_in_order_across_reads_and_saves(store, url, statements):
+    tracker = run(store.get_or_create_tracker("v1"))
+    for number in range(3):
+        tracker = run(store.retrieve("v1"))
+        assert getattr(tracker, STORED_EVENTS) == len(tracker.events)
+        turn(tracker, f"hello {number}", number)
+        run(store.save(tracker))
+        run(store.save(tracker))  # saving again adds nothing
+    rows = stored_rows(url)
+    # created listening (one action_listen), then three turns
+    assert [data["event"] for _, data in rows] == ["action", *["user", "slot", "action"] * 3]
+    assert [d["text"] for _, d in rows if d["event"] == "user"] == ["hello 0", "hello 1", "hello 2"]
+    assert not [s for s in statements if "count(" in s.lower()]
+
+
+def test_the_stored_tracker_reads_back_as_saved(store):
+    tracker = run(store.get_or_create_tracker("v1"))
+    turn(tracker, "hi", 1)
+    run(store.save(tracker))
+    again = run(store.retrieve("v1"))
+    assert list(again.events) == list(tracker.events)
+    assert again.get_slot("contact_name") == "Visitor 1"
+
+
+def test_a_tracker_the_store_did_not_read_is_counted_as_rasa_counts(store, url, statements):
+    run(store.save(DialogueStateTracker.from_events("v1", [SessionStarted()], DOMAIN.slots)))
+    outsider = DialogueStateTracker.from_events(
+        "v1", [SessionStarted(), ActionExecuted("action_listen")], DOMAIN.slots
+    )
+    run(store.save(outsider))
+    assert [d["event"] for _, d in stored_rows(url)] == ["session_started", "action"]
+    assert [s for s in statements if "count(" in s.lower()]
+
+
+def test_a_tracker_with_capped_history_is_counted_as_rasa_counts(store, url):
+    tracker = run(store.get_or_create_tracker("v1"))
+    capped = DialogueStateTracker.from_events(
+        "v1", list(tracker.events), DOMAIN.slots, max_event_history=50
+    )
+    setattr(capped, STORED_EVENTS, 0)  # would duplicate everything if it were trusted
+    turn(capped, "hi", 1)
+    run(store.save(capped))
+    assert len(stored_rows(url)) == len(capped.events)
+
+
+def test_behaves_like_rasas_store_on_the_same_table(url):
+    ours = ConversationTrackerStore(domain=DOMAIN, host=url)
+    tracker = run(ours.get_or_create_tracker("v1"))
+    turn(tracker, "hi", 1)
+    run(ours.save(tracker))
+    rasas = SQLTrackerStore(domain=DOMAIN, host=url)
+    assert list(run(rasas.retrieve("v1")).events) == list(tracker.events)
+
+
+def test_sqlite_runs_in_write_ahead_log_mode(store, url):
+    run(store.get_or_create_tracker("v1"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
