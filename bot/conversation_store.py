@@ -8,8 +8,9 @@ third of the Rasa process's CPU. Two parts of that are avoidable:
   events with a query (7% of the CPU), to know which of the tracker's events are new.
   The tracker it writes was read from this store (or created, when nothing was
   stored) while the conversation was locked, so the count is known: it is remembered
-  on the tracker when it is read or created, and after each save. A tracker the store did not read itself, or one that caps its
-  history (``max_event_history``), still gets Rasa's query.
+  on the tracker when it is read or created, and after each save. A tracker the
+  store did not read itself, or one that caps its history (``max_event_history``),
+  still gets Rasa's query.
 - SQLite (the embedded default) syncs the file to disk on every commit, and the
   server's event loop waits for it. In write-ahead-log mode with ``synchronous=NORMAL``
   a commit survives the Rasa process crashing or being killed, and only a power loss
@@ -25,7 +26,8 @@ from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, pool
+from sqlalchemy.orm import sessionmaker
 
 from bot.tracker_store import SQLITE_BUSY_TIMEOUT
 
@@ -55,7 +57,16 @@ class ConversationTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens and closes a SQLite file's connection for every
+            # session (NullPool); in WAL mode the last close also checkpoints the log.
+            # A pooled connection stays open (what SQLAlchemy 2.0 does by default).
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = create_engine(
+                url, poolclass=pool.QueuePool, connect_args={"check_same_thread": False}
+            )
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     def init_tracker(self, sender_id: str) -> DialogueStateTracker:
         """A new conversation's tracker (made when nothing was stored for it)."""

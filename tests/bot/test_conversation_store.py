@@ -116,3 +116,12 @@ def test_sqlite_runs_in_write_ahead_log_mode(store, url):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_sqlite_keeps_its_connection_between_messages(store):
+    tracker = run(store.get_or_create_tracker("v1"))
+    for number in range(3):
+        turn(tracker, "hi", number)
+        run(store.save(tracker))
+        run(store.retrieve("v1"))
+    assert store.engine.pool.checkedin() == 1  # one connection, reused
