@@ -67,7 +67,8 @@ def lock_store_variables(url: str | None) -> dict[str, str]:
         }
     parsed = urlsplit(url)
     return {
-        "LOCK_STORE_TYPE": "redis",
+        # Rasa's RedisLockStore, with waiting tickets that do not lapse (bot/lock_store.py)
+        "LOCK_STORE_TYPE": "bot.lock_store.ConversationLockStore",
         "LOCK_STORE_HOST": parsed.hostname or "127.0.0.1",
         "LOCK_STORE_PORT": str(parsed.port or 6379),
         "LOCK_STORE_DB": parsed.path.strip("/") or "1",

@@ -69,7 +69,7 @@ def test_rasa_environment_shares_postgres_and_redis_between_replicas(tmp_path):
     )
     env = launch.rasa_environment(settings, base={})
     assert env["TRACKER_STORE_URL"] == "postgresql://rasa:s%40cret@db.internal:5433/trackers"
-    assert env["LOCK_STORE_TYPE"] == "redis"
+    assert env["LOCK_STORE_TYPE"] == "bot.lock_store.ConversationLockStore"
     assert (env["LOCK_STORE_HOST"], env["LOCK_STORE_PORT"], env["LOCK_STORE_DB"]) == (
         "cache.internal",
         "6380",

@@ -1,0 +1,63 @@
+"""The lock store of several Rasa replicas (endpoints.yml, with LOCK_STORE_URL): Rasa's
+RedisLockStore, with a waiting message that keeps its place in the queue.
+
+Why: Rasa serves a conversation's messages one at a time with numbered tickets, each
+with a lifetime (TICKET_LOCK_LIFETIME, bot/launch.py) so that a replica that dies while
+it holds one does not block the conversation for ever. But the lifetime also runs while
+a ticket *waits*: when a replica is killed mid-message, nginx hands the message to the
+other replica at once, whose new ticket waits for the dead one's to lapse, and lapses
+itself a moment later. Rasa's waiting loop then found neither ticket and waited for a
+turn that never comes, until Sanic cancelled the request after 60 s and the visitor got
+an empty reply (the replica-kill test in tests/test_production_replicas.py caught it).
+
+Here a waiting ticket's lifetime is renewed each time the waiter checks the lock (once a
+second), in the same read-modify-write in which Rasa drops lapsed tickets. A dead
+holder's ticket still lapses, and so does a dead waiter's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+
+def renew_ticket(lock: TicketLock, ticket: int, lifetime: float, now: float) -> bool:
+    """Drop the lapsed tickets, then give ``ticket`` ``lifetime`` more seconds from
+    ``now`` if it is still there; whether it was."""
+    lock.remove_expired_tickets()
+    for held in lock.tickets:
+        if held.number == ticket:
+            held.expires = now + lifetime
+            return True
+    return False
+
+
+class ConversationLockStore(RedisLockStore):
+    """Rasa's RedisLockStore; a waiting ticket does not lapse while its owner waits."""
+
+    def __init__(self, endpoint_config: EndpointConfig, **kwargs: Any) -> None:
+        """Rasa builds a custom lock store from its endpoint configuration alone."""
+        super().__init__(host=endpoint_config.url, **{**endpoint_config.kwargs, **kwargs})
+
+    async def _acquire_lock(
+        self, conversation_id: str, ticket: int, wait_time_in_seconds: float
+    ) -> TicketLock:
+        """Rasa's loop (fetch the lock, return it when ``ticket`` is served, else sleep),
+        with the ticket renewed at each check instead of left to lapse."""
+        while True:
+            lock = self.get_lock(conversation_id)
+            if not lock:
+                break
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            lock = self.get_lock(conversation_id)
+            if not lock or not renew_ticket(lock, ticket, LOCK_LIFETIME, time.time()):
+                break  # our ticket is gone: the lock was reset underneath us
+            self.save_lock(lock)
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
