@@ -1,8 +1,11 @@
+import asyncio
+import gc
 import sys
 
 import jsonschema
 import pytest
 import rasa.__main__
+from rasa.core import run as rasa_run
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
@@ -27,6 +30,7 @@ def patched(monkeypatch):
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
     monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    monkeypatch.setattr(rasa_run, "load_agent_on_start", rasa_run.load_agent_on_start)
     rasa_runtime.install()
     return RemoteAction("action_save_lead", None)
 
@@ -91,3 +95,22 @@ def test_main_runs_rasas_command_line_with_the_fixes(monkeypatch):
     monkeypatch.setattr("sys.argv", ["x"])
     rasa_runtime.main(["run", "--port", "5005"])
     assert called == {"installed": True, "argv": ["rasa", "run", "--port", "5005"]}
+
+
+def test_loaded_objects_are_frozen_out_of_the_collectors_sight():
+    loaded = object()
+
+    async def load_agent_on_start(*args, **kwargs):
+        return loaded
+
+    wrapped = rasa_runtime.freezing_after_load(load_agent_on_start)
+    before = gc.get_freeze_count()
+    try:
+        assert asyncio.run(wrapped("model", endpoints=None)) is loaded
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+
+
+def test_install_wraps_rasas_model_loading(patched):
+    assert rasa_run.load_agent_on_start.cached
