@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bot.production.topology import (
     Layout,
+    Program,
     find_nginx,
     problems,
     production_environment,
@@ -81,6 +82,23 @@ def banner(settings: Settings, layout: Layout) -> str:
     )
 
 
+def start_held_back(settings: Settings, layout: Layout, processes: list[Program]) -> None:
+    """Once the first replica answers (or has had its time), start the programs that
+    supervisord holds back (the other replicas), so the chat answers as early as it can
+    and the other replicas do not slow the first one down."""
+    held_back = [p.name for p in processes if not p.autostart]
+    if not held_back:
+        return
+    first = health_urls(settings)["Rasa replica 1"]
+    wait_until_up([first], STARTUP_SECONDS)
+    supervisorctl = str(Path(sys.executable).with_name("supervisorctl"))
+    subprocess.run(
+        [supervisorctl, "-c", str(layout.supervisord_conf), "start", *held_back],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def serve(create_databases: bool) -> int:
     """Run production mode in the foreground; the exit status of supervisord."""
     env = production_environment(load_settings(), dict(os.environ))
@@ -100,7 +118,7 @@ def serve(create_databases: bool) -> int:
 
     upgrade(settings.database_url)
     layout = Layout(settings.production_dir or settings.var_dir / "prod")
-    write_configuration(settings, nginx, layout)
+    processes = write_configuration(settings, nginx, layout)
     checked = subprocess.run(
         [nginx, "-t", "-q", "-p", str(layout.base), "-c", str(layout.nginx_conf)],
         capture_output=True,
@@ -117,6 +135,7 @@ def serve(create_databases: bool) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    start_held_back(settings, layout, processes)
     down = wait_until_up(health_urls(settings).values(), STARTUP_SECONDS)
     if process.poll() is None:
         if down:

@@ -32,6 +32,8 @@ class Program:
     name: str
     command: list[str]
     environment: dict[str, str]
+    # False: supervisord leaves it stopped until `bot serve prod` starts it
+    autostart: bool = True
 
     def supervisor_environment(self) -> str:
         """supervisord's ``environment=`` value (its own quoting, % doubled)."""
@@ -125,8 +127,11 @@ def programs(settings: Settings, nginx: str, layout: Layout) -> list[Program]:
     bot = str(Path(sys.executable).with_name("bot"))
     nginx_command = [nginx, "-p", str(layout.base), "-c", str(layout.nginx_conf)]
     nginx_command += ["-g", "daemon off;"]
+    # Only the first replica starts with the others; the rest once it answers
+    # (bot/production/run.py): replicas loading side by side shared the 2 cores and the
+    # first answer came ~15 s later than with one.
     replicas = [
-        Program(f"rasa-{index}", [bot, "serve", "rasa"], {"RASA_PORT": str(port)})
+        Program(f"rasa-{index}", [bot, "serve", "rasa"], {"RASA_PORT": str(port)}, index == 1)
         for index, port in enumerate(settings.replica_ports, start=1)
     ]
     return [
@@ -177,6 +182,7 @@ def supervisord_config(settings: Settings, layout: Layout, processes: list[Progr
                 "name": p.name,
                 "command": p.supervisor_command(),
                 "environment": p.supervisor_environment(),
+                "autostart": "true" if p.autostart else "false",
             }
             for p in processes
         ],
