@@ -49,15 +49,13 @@ class ConversationLockStore(RedisLockStore):
     ) -> TicketLock:
         """Rasa's loop (fetch the lock, return it when ``ticket`` is served, else sleep),
         with the ticket renewed at each check instead of left to lapse."""
-        while True:
-            lock = self.get_lock(conversation_id)
-            if not lock:
-                break
+        lock = self.get_lock(conversation_id)
+        while lock:
             if not lock.is_locked(ticket):
                 return lock
             await asyncio.sleep(wait_time_in_seconds)
             lock = self.get_lock(conversation_id)
             if not lock or not renew_ticket(lock, ticket, LOCK_LIFETIME, time.time()):
                 break  # our ticket is gone: the lock was reset underneath us
-            self.save_lock(lock)
+            self.save_lock(lock)  # the renewed lock is the one checked next: one read a turn
         raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")

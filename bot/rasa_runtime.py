@@ -58,7 +58,6 @@ def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Calla
             return True
         return original(self, result)  # raises Rasa's ValidationError with its message
 
-    _validate_action_result.cached = True  # type: ignore[attr-defined]
     return _validate_action_result
 
 
@@ -77,7 +76,6 @@ def remembered_event_types(original: Callable[..., type | None]) -> Callable[...
                 found[type_name] = cls
         return cls
 
-    resolve_by_type.cached = True  # type: ignore[attr-defined]
     return resolve_by_type
 
 
@@ -92,8 +90,17 @@ def freezing_after_load(original: Callable[..., Awaitable[Any]]) -> Callable[...
         gc.freeze()
         return agent
 
-    load_agent_on_start.cached = True  # type: ignore[attr-defined]
     return load_agent_on_start
+
+
+def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any], static: bool = False) -> None:
+    """Replace ``owner.name`` by ``wrap(owner.name)``, marked, unless already wrapped."""
+    current = getattr(owner, name)
+    if getattr(current, "cached", False):
+        return
+    wrapped = wrap(current)
+    wrapped.cached = True
+    setattr(owner, name, staticmethod(wrapped) if static else wrapped)
 
 
 def install() -> None:
@@ -102,13 +109,9 @@ def install() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
-    current = RemoteAction._validate_action_result
-    if not getattr(current, "cached", False):
-        RemoteAction._validate_action_result = cached_reply_check(current)  # type: ignore[method-assign]
-    if not getattr(Event.resolve_by_type, "cached", False):
-        Event.resolve_by_type = staticmethod(remembered_event_types(Event.resolve_by_type))  # type: ignore[method-assign]
-    if not getattr(rasa_run.load_agent_on_start, "cached", False):
-        rasa_run.load_agent_on_start = freezing_after_load(rasa_run.load_agent_on_start)
+    _wrap_once(RemoteAction, "_validate_action_result", cached_reply_check)
+    _wrap_once(Event, "resolve_by_type", remembered_event_types, static=True)
+    _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
 
 
 def main(argv: list[str] | None = None) -> None:
