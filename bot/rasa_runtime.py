@@ -1,4 +1,4 @@
-"""Rasa's command line, with three fixes to the Rasa server's hot path: ``python -m
+"""Rasa's command line, with four fixes to the Rasa server's hot path: ``python -m
 bot.rasa_runtime run ...`` is ``rasa run ...`` (bot/launch.py starts Rasa this way).
 
 1. Rasa 3.6 checks every reply of the action server with
@@ -22,18 +22,30 @@ them (~250 ms each, the event loop stopped) though none of them ever becomes gar
 Once the model is loaded they are moved to the collector's permanent generation
 (``gc.freeze``), so collections walk only what messages create.
 
+4. For every call to the action server, Rasa opens a new aiohttp ``ClientSession`` (and
+so a new connection), uses it once and closes it: 2-3 sessions a turn, ~7% of the Rasa
+process's CPU under load, and an accept and a handshake each for the action server.
+Here each endpoint (same headers and credentials) keeps one session per event loop, so
+calls reuse kept-alive connections. aiohttp drops a pooled connection the server has
+closed (a restarted action server) before reusing it, and keeps idle connections 15 s,
+well inside the action server's 75 s keep-alive (bot/launch.py).
+
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
 import sys
+import weakref
 from collections.abc import Awaitable, Callable
+from types import TracebackType
 from typing import Any
 
+import aiohttp
 from jsonschema.protocols import Validator
 
 
@@ -93,6 +105,47 @@ def freezing_after_load(original: Callable[..., Awaitable[Any]]) -> Callable[...
     return load_agent_on_start
 
 
+class _Borrowed:
+    """``async with`` over a shared session: hands it out and leaves it open."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.session
+
+    async def __aexit__(
+        self, kind: type | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        return None
+
+
+def shared_sessions(original: Callable[[Any], aiohttp.ClientSession]) -> Callable[[Any], Any]:
+    """``EndpointConfig.session`` handing out one open session per endpoint and loop.
+
+    Outside a running event loop (nothing to keep a session on) Rasa's own method runs."""
+    by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, Any]]
+    by_loop = weakref.WeakKeyDictionary()
+
+    @functools.wraps(original)
+    def session(self: Any) -> Any:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return original(self)
+        sessions = by_loop.setdefault(loop, {})
+        key = (
+            tuple(sorted((self.headers or {}).items())),
+            tuple(sorted((self.basic_auth or {}).items())),
+        )
+        shared = sessions.get(key)
+        if shared is None or shared.closed:
+            shared = sessions[key] = original(self)
+        return _Borrowed(shared)
+
+    return session
+
+
 def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any], static: bool = False) -> None:
     """Replace ``owner.name`` by ``wrap(owner.name)``, marked, unless already wrapped."""
     current = getattr(owner, name)
@@ -104,14 +157,17 @@ def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any], static: bool =
 
 
 def install() -> None:
-    """Patch Rasa's RemoteAction, Event and model loading in this process (idempotent)."""
+    """Patch Rasa's RemoteAction, Event, endpoint sessions and model loading in this
+    process (idempotent)."""
     from rasa.core import run as rasa_run
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
 
     _wrap_once(RemoteAction, "_validate_action_result", cached_reply_check)
     _wrap_once(Event, "resolve_by_type", remembered_event_types, static=True)
     _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
+    _wrap_once(EndpointConfig, "session", shared_sessions)
 
 
 def main(argv: list[str] | None = None) -> None:

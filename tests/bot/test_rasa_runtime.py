@@ -26,6 +26,9 @@ INVALID_REPLIES = [
 @pytest.fixture
 def patched(monkeypatch):
     """Install the fixes for one test; monkeypatch restores Rasa's originals after."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
     monkeypatch.setattr(
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
@@ -114,3 +117,40 @@ def test_loaded_objects_are_frozen_out_of_the_collectors_sight():
 
 def test_install_wraps_rasas_model_loading(patched):
     assert rasa_run.load_agent_on_start.cached
+
+
+def test_endpoint_calls_share_one_open_session_per_loop():
+    """Two calls on one loop reuse the session (and its connections); it stays open."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    shared = rasa_runtime.shared_sessions(EndpointConfig.session)
+    endpoint = EndpointConfig("http://127.0.0.1:9/webhook")
+
+    async def borrow_twice():
+        async with shared(endpoint) as first:
+            pass
+        async with shared(endpoint) as second:
+            pass
+        assert not first.closed
+        other = EndpointConfig("http://127.0.0.1:9/webhook", headers={"X-Key": "k"})
+        async with shared(other) as third:
+            pass
+        await first.close()
+        async with shared(endpoint) as fourth:  # a closed session is replaced
+            pass
+        await third.close()
+        await fourth.close()
+        return first, second, third, fourth
+
+    first, second, third, fourth = asyncio.run(borrow_twice())
+    assert first is second
+    assert third is not first and fourth is not first
+    again = asyncio.run(borrow_twice())[0]
+    assert again is not first  # a new loop gets its own session
+
+
+def test_endpoint_sessions_outside_a_loop_are_rasas_own():
+    """With no running loop to keep a session on, Rasa's own method decides."""
+    made = []
+    shared = rasa_runtime.shared_sessions(lambda endpoint: made.append(endpoint) or "rasa's")
+    assert shared("endpoint") == "rasa's" and made == ["endpoint"]
