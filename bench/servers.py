@@ -25,7 +25,7 @@ from bench.metrics import find_pids
 from bot.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 from tests.databases import POSTGRES_SERVER
-from tests.live import start, stop
+from tests.live import UNLIMITED, start, stop
 from tests.visitors import BOT, bot
 
 STARTUP_SECONDS = 900
@@ -223,6 +223,8 @@ def environment(
         "DATABASE_URL": databases.get("leads", f"sqlite:///{run_dir / 'leads.db'}"),
         "TRACKER_STORE_DB": databases.get("trackers", str(run_dir / "trackers.db")),
         "LOCK_STORE_URL": REDIS_LOCK_STORE if spec.production else "",
+        # all simulated visitors come from 127.0.0.1: no per-address or per-sender limit
+        **UNLIMITED,
     }
     inherited = ["RASA_AUTH_TOKEN", "CORS_ORIGINS", "PROJECT_ROOT", "RASA_REPLICAS"]
     inherited += ["PUBLIC_RASA_URL", "PUBLIC_BASE_URL", "TLS_CERTIFICATE", "TLS_CERTIFICATE_KEY"]

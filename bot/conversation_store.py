@@ -24,7 +24,8 @@ third of the Rasa process's CPU. Two parts of that are avoidable:
   server's event loop waits for it. In write-ahead-log mode with ``synchronous=NORMAL``
   a commit survives the Rasa process crashing or being killed, and only a power loss
   or an operating-system crash can lose the last commits; that is what SQLite
-  recommends for WAL. (PostgreSQL is left as configured on the server.)
+  recommends for WAL. (PostgreSQL's durability is left as configured on the server;
+  its pooled connections are checked before use, so a restarted server costs no turn.)
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -95,6 +96,13 @@ class ConversationTrackerStore(SQLTrackerStore):
                 url, poolclass=pool.QueuePool, connect_args={"check_same_thread": False}
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sessionmaker(bind=self.engine)
+        elif self.engine.dialect.name == "postgresql":
+            # A pooled connection the server has dropped (PostgreSQL restarted, a
+            # failover) is noticed and replaced before use, instead of failing a turn.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sessionmaker(bind=self.engine)
 
     def init_tracker(self, sender_id: str) -> DialogueStateTracker:

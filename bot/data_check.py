@@ -21,8 +21,15 @@ UNUSED_RESPONSE = re.compile(
 )
 DUPLICATED_FAQ = "duplicated intents have been found across multiple domain files: faq"
 RESPONSE_LITERAL = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
-# the action server's code that sends responses by name (forms' re-asks, notes, offers)
-ACTION_CODE = ("actions", "bot/intake", "bot/lead_form.py")
+# code that sends responses by name: the action server's (forms' re-asks, notes, offers),
+# and Rasa's own process's (the apology for a failed action, the REST channel's replies)
+ACTION_CODE = (
+    "actions",
+    "bot/intake",
+    "bot/lead_form.py",
+    "bot/action_fallback.py",
+    "bot/channel.py",
+)
 
 
 def form_ask_responses(domain: Mapping[str, Any]) -> set[str]:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bot.settings import Settings
+from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.tracker_store import tracker_store_url
 
 
@@ -43,6 +43,9 @@ def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> 
     env.setdefault("CLINIC_PROFILE", str(settings.clinic_profile))
     for name, value in lock_store_variables(settings.lock_store_url).items():
         env.setdefault(name, value)
+    # A request body over this is refused with a 413 before it is read (Sanic's default is
+    # 100 MB); the REST channel's own limit on a message's length is far below it.
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
     # Rasa's anonymous telemetry would try to reach the internet: off, always.
     env["RASA_TELEMETRY_ENABLED"] = "false"
     # Rasa 3.6's own tracker store trips SQLAlchemy's 2.0 migration banner on every start.

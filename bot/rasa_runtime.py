@@ -48,6 +48,8 @@ from typing import Any
 import aiohttp
 from jsonschema.protocols import Validator
 
+from bot.action_fallback import apologising, form_apologising
+
 
 @functools.cache
 def action_reply_validator() -> Validator:
@@ -161,6 +163,7 @@ def install() -> None:
     process (idempotent)."""
     from rasa.core import run as rasa_run
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.forms import FormAction
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
@@ -168,6 +171,9 @@ def install() -> None:
     _wrap_once(Event, "resolve_by_type", remembered_event_types, static=True)
     _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
     _wrap_once(EndpointConfig, "session", shared_sessions)
+    # not speed fixes: a failed custom action answers with an apology (see the module)
+    _wrap_once(RemoteAction, "run", apologising)
+    _wrap_once(FormAction, "run", form_apologising)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+# The largest request body Rasa's channels and nginx accept (413 beyond): far above the
+# longest message the REST channel reads (bot/channel.py), far below Sanic's 100 MB.
+MAX_REQUEST_BYTES = 64 * 1024
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -62,6 +66,11 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = True
     smtp_from: str = "assistant@localhost"
+    # the REST channel (bot/channel.py): messages a minute per sender and per visitor
+    # address (nginx counts addresses in production mode), and a message's length
+    chat_per_sender: int = 20
+    chat_per_address: int = 60
+    max_message_chars: int = 2000
 
     @property
     def browser_rasa_url(self) -> str:
@@ -204,4 +213,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
         smtp_from=env.get("SMTP_FROM", "assistant@localhost"),
+        chat_per_sender=_whole(env, "CHAT_LIMIT_PER_SENDER", 20, 1),
+        chat_per_address=_whole(env, "CHAT_LIMIT_PER_ADDRESS", 60, 1),
+        max_message_chars=_whole(env, "MAX_MESSAGE_CHARS", 2000, 1, MAX_REQUEST_BYTES // 8),
     )

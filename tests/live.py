@@ -20,6 +20,9 @@ from bot.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 
 STARTUP_SECONDS = 300
+# Every test conversation comes from 127.0.0.1, many at once: the REST channel's limits
+# per sender and per address would refuse them. The limits have tests of their own.
+UNLIMITED = {"CHAT_LIMIT_PER_SENDER": "1000000", "CHAT_LIMIT_PER_ADDRESS": "1000000"}
 
 
 def start(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
@@ -27,7 +30,7 @@ def start(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subp
         command,
         env=env,
         cwd=cwd,
-        stdout=log.open("wb"),
+        stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -43,33 +46,44 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def serve(
-    project_root: Path, tmp: Path, overrides: dict[str, str], processes: list[str]
-) -> Iterator[Settings]:
-    """Start `bot serve <process>` for each process, as `make run` does, and wait for them."""
+def environment(tmp: Path, overrides: dict[str, str]) -> dict[str, str]:
+    """The variables of a test deployment: its own databases under ``tmp``."""
     env = {
         **os.environ,
         "TRACKER_STORE_DB": str(tmp / "trackers.db"),
         # never the developer's var/leads.db
         "DATABASE_URL": f"sqlite:///{tmp / 'leads.db'}",
+        **UNLIMITED,
         **overrides,
     }
     for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS"):
         if name not in overrides:
             env.pop(name, None)
+    return env
+
+
+def process_urls(settings: Settings) -> dict[str, str]:
+    """Each `bot serve` process's health URL, by process name."""
+    names = ["rasa", "actions", "web"]
+    return dict(zip(names, health_urls(settings).values(), strict=True))
+
+
+def serve_one(name: str, env: dict[str, str], tmp: Path, project_root: Path) -> subprocess.Popen:
+    """`bot serve <name>`, its output appended to ``tmp/<name>.log``."""
+    bot = str(Path(sys.executable).with_name("bot"))
+    return start([bot, "serve", name], env, tmp / f"{name}.log", project_root)
+
+
+def serve(
+    project_root: Path, tmp: Path, overrides: dict[str, str], processes: list[str]
+) -> Iterator[Settings]:
+    """Start `bot serve <process>` for each process, as `make run` does, and wait for them."""
+    env = environment(tmp, overrides)
     settings = load_settings(env, root=project_root)
     if not settings.model_path.exists():
         pytest.fail(f"no trained model at {settings.model_path}: run `make train` first")
-    bot = str(Path(sys.executable).with_name("bot"))
-    started = [
-        start([bot, "serve", name], env, tmp / f"{name}.log", project_root) for name in processes
-    ]
-    urls = {
-        name: url
-        for name, url in zip(
-            ["rasa", "actions", "web"], health_urls(settings).values(), strict=True
-        )
-    }
+    started = [serve_one(name, env, tmp, project_root) for name in processes]
+    urls = process_urls(settings)
     try:
         down = wait_until_up([urls[name] for name in processes], STARTUP_SECONDS)
         if down:
@@ -128,6 +142,7 @@ def serve_production(
                 "TRACKER_STORE_DB": trackers_url,
                 "LOCK_STORE_URL": redis_url,
                 "PRODUCTION_DIR": str(tmp / "prod"),
+                **UNLIMITED,
                 **overrides,
             }
             for name in ("RASA_AUTH_TOKEN", "CORS_ORIGINS", "PUBLIC_BASE_URL", "PUBLIC_RASA_URL"):
@@ -145,3 +160,9 @@ def serve_production(
                 yield settings
             finally:
                 stop(process)
+
+
+def log_file(settings: Settings, process: str) -> Path:
+    """The log `serve` wrote for one process: in its temporary directory, next to the
+    tracker store it chose there."""
+    return Path(settings.tracker_store_db).parent / f"{process}.log"

@@ -37,7 +37,16 @@ FORM_SLOTS = (
 DERIVED_SLOTS = ("duration_category", "intake_summary", "intake_awaiting_change")
 # Intents the form never reads as an answer: rules answer them (stop, alarms first).
 DECLINED_INTENTS = frozenset(
-    {"stop", "emergency", "urgent_symptom", "crisis", "human_handoff", "bot_challenge", "goodbye"}
+    {
+        "stop",
+        "emergency",
+        "urgent_symptom",
+        "crisis",
+        "human_handoff",
+        "bot_challenge",
+        "goodbye",
+        "other_language",
+    }
 )
 GENERIC_CONDITION_OF_LOCATION = {
     "neck": "neck_pain",

@@ -15,11 +15,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.component import CLINICAL_CONCEPTS
+from bot.nlu.intent_override import force_intent, withdraw_intents
 from bot.safety import ALARM_INTENTS, screen
 
 SAFETY = "safety"
@@ -51,16 +52,9 @@ class SafetyTriage(GraphComponent, IntentClassifier):
     @staticmethod
     def _screen(message: Message) -> None:
         intent = message.get(INTENT) or {}
-        ranking = message.get(INTENT_RANKING_KEY) or []
         level, overruled = screen(intent.get(INTENT_NAME_KEY), message.get(CLINICAL_CONCEPTS) or [])
         if level:
-            alarm = {INTENT_NAME_KEY: ALARM_INTENTS[level], "confidence": 1.0}
-            message.set(INTENT, alarm, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [alarm, *ranking], add_to_output=True)
+            force_intent(message, ALARM_INTENTS[level])
         elif overruled:
-            alarms = set(ALARM_INTENTS.values())
-            rest = [r for r in ranking if r.get(INTENT_NAME_KEY) not in alarms]
-            fallback = {INTENT_NAME_KEY: "nlu_fallback", "confidence": 1.0}
-            message.set(INTENT, rest[0] if rest else fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+            withdraw_intents(message, set(ALARM_INTENTS.values()))
         message.set(SAFETY, {"alarm": level, "model_overruled": overruled}, add_to_output=True)

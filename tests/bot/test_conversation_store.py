@@ -207,3 +207,30 @@ def test_sqlite_keeps_its_connection_between_messages(store):
         run(store.save(tracker))
         run(store.retrieve("v1"))
     assert store.engine.pool.checkedin() == 1  # one connection, reused
+
+
+def test_a_restarted_postgresql_costs_no_turn():
+    """Every connection cut (what a server restart does): the next read still works."""
+    from tests.databases import POSTGRES_SERVER, postgres_database
+
+    for url in postgres_database():
+        store = ConversationTrackerStore(domain=DOMAIN, host=url)
+        tracker = run(store.get_or_create_tracker("v1"))
+        turn(tracker, "hi", 1)
+        run(store.save(tracker))
+        store._recent.clear()  # read from the database, through a pooled connection
+        name = store.engine.url.database
+        admin = sa.create_engine(POSTGRES_SERVER, future=True, poolclass=sa.pool.NullPool)
+        with admin.connect() as connection:
+            cut = connection.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            ).scalar_one()
+        admin.dispose()
+        assert cut >= 1
+        again = run(store.retrieve("v1"))
+        assert again.get_slot("contact_name") == "Visitor 1"
+        store.engine.dispose()

@@ -26,9 +26,12 @@ INVALID_REPLIES = [
 @pytest.fixture
 def patched(monkeypatch):
     """Install the fixes for one test; monkeypatch restores Rasa's originals after."""
+    from rasa.core.actions.forms import FormAction
     from rasa.utils.endpoints import EndpointConfig
 
     monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
+    monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)
+    monkeypatch.setattr(FormAction, "run", FormAction.run)
     monkeypatch.setattr(
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
@@ -62,9 +65,11 @@ def test_the_cached_validator_agrees_with_jsonschema_validate(reply):
 
 def test_install_is_idempotent(patched):
     check, resolve = RemoteAction._validate_action_result, Event.resolve_by_type
+    run = RemoteAction.run
     rasa_runtime.install()
     assert RemoteAction._validate_action_result is check
     assert Event.resolve_by_type is resolve
+    assert RemoteAction.run is run and RemoteAction.run.cached
 
 
 def test_event_types_resolve_as_rasa_resolves_them():

@@ -224,3 +224,36 @@ def test_signing_in_with_the_keyboard_only(office, page):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/staff/leads$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Leads")
+
+
+HOSTILE_NAME = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+HOSTILE_SAYS = "<b>bold</b> <iframe src=//evil.example></iframe> my back hurts"
+
+
+def test_markup_from_visitors_is_shown_as_text(office, page):
+    """Last: it adds a lead. A name and a message holding HTML and script, as a visitor
+    may type them, are shown as the characters typed, in the inbox and on the lead."""
+    outside_the_browsers_loop(
+        save_conversations,
+        Path(office.settings.tracker_store_db),
+        {"conv-hostile": chat_at(T0, HOSTILE_SAYS)},
+    )
+    engine = sa.create_engine(office.settings.database_url, future=True, poolclass=sa.pool.NullPool)
+    try:
+        with Session(engine) as session, session.begin():
+            lead_id = _add_lead(session, "conv-hostile", HOSTILE_NAME, conditions=["sciatica"])
+    finally:
+        engine.dispose()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, office.url, *STAFF)
+    expect(_rows(page).filter(has_text=HOSTILE_NAME)).to_have_count(1)
+    page.goto(f"{office.url}/staff/leads/{lead_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Lead #{lead_id}: {HOSTILE_NAME}")
+    expect(page.get_by_role("region", name="Conversation")).to_contain_text(HOSTILE_SAYS)
+    injected = page.evaluate(
+        "() => ({pwned: window.__pwned ?? null, iframes: document.querySelectorAll('iframe')"
+        ".length, bold: document.querySelectorAll('main b').length})"
+    )
+    assert injected == {"pwned": None, "iframes": 0, "bold": 0}
+    assert dialogs == []

@@ -660,3 +660,39 @@ def test_done_when_a_keyboard_only_visitor_books_and_reloads(servers, said, new_
     assert not closed and not opened, (
         f"launcher closed:\n{_described(closed)}\npanel open:\n{_described(opened)}"
     )
+
+
+def test_a_visitors_own_markup_is_shown_as_text(servers, page):
+    hostile = '<img src=x onerror="window.__pwned = 1"><b>my back</b> hurts'
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    chat.type(hostile)
+    expect(chat.log.locator(".sw-you .sw-text").last).to_have_text(hostile)
+    expect(chat.log.locator(".sw-bot").nth(1)).to_be_visible()  # answered after the greeting
+    injected = page.evaluate(
+        """() => {
+          const root = document.querySelector('#spine-chat-widget').shadowRoot;
+          return {pwned: window.__pwned ?? null, img: root.querySelectorAll('img').length,
+                  b: root.querySelectorAll('b').length};
+        }"""
+    )
+    assert injected == {"pwned": None, "img": 0, "b": 0}
+
+
+def test_a_refused_flood_asks_the_visitor_to_wait(servers, clinic, page):
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            status=429,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*", "Retry-After": "30"},
+            body=json.dumps({"error": "too many messages: please wait 30 seconds"}),
+        ),
+    )
+    chat.type(HOW_LONG)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("please wait a few seconds")
+    expect(alert).to_contain_text(clinic.phone)
+    expect(alert.get_by_role("button", name="Try again")).to_be_visible()

@@ -242,12 +242,16 @@
       body: body,
       signal: controller.signal
     }).then(function (response) {
-      if (!response.ok) throw new Error("status " + response.status);
+      if (!response.ok) {
+        var failed = new Error("status " + response.status);
+        failed.status = response.status;
+        throw failed;
+      }
       return response.json();
     }).then(function (replies) {
       (Array.isArray(replies) ? replies : []).forEach(receive);
-    }).catch(function () {
-      showError(body);
+    }).catch(function (error) {
+      showError(body, error && error.status === 429);
     }).then(function () {
       clearTimeout(timer);
       ui.typing.textContent = "";
@@ -267,10 +271,14 @@
     add({ who: "bot", text: reply.text, buttons: buttons });
   }
 
-  function showError(body) {
+  /* ``tooFast``: the server refused the message (429): too many in a short time. */
+  function showError(body, tooFast) {
     clearError();
     var box = el("div", { class: "sw-error", role: "alert" });
-    box.appendChild(document.createTextNode("Sorry, the assistant isn't answering right now. " +
+    var first = tooFast
+      ? "That was a lot of messages in a short time: please wait a few seconds, then try again. "
+      : "Sorry, the assistant isn't answering right now. ";
+    box.appendChild(document.createTextNode(first +
       (config.phone ? "You can call " : "Please try again in a moment.")));
     if (config.phone) {
       box.appendChild(phoneLink(""));
