@@ -38,6 +38,13 @@ LEAD_DECLINED_INTENTS = DECLINED_INTENTS | {"consent_question"}
 _AGREE = re.compile(r"\b(i agree|agree|agreed|accept|consent|ok|okay|fine)\b", re.IGNORECASE)
 _EMAIL_ONLY = re.compile(r"\b(email only|only email|just email|e-?mail me)\b", re.IGNORECASE)
 _NAME_CUE = re.compile(r"\b(my name is|my name's|call me)\b", re.IGNORECASE)
+# Asked for a name, a message is taken as leaving only if it says so: the classifier
+# reads some names as goodbyes ("Visitor Be", from its "bye" letters), which ended the
+# form and lost the lead.
+_FAREWELL = re.compile(
+    r"\b(bye|goodbye|good night|see (?:you|ya)|gotta go|got to go|i'?m off|leaving|later)\b",
+    re.IGNORECASE,
+)
 
 
 def contact_methods(values: Mapping[str, Any]) -> list[str]:
@@ -67,6 +74,8 @@ def read_message(
 ) -> Reading:
     """Read one message while the form runs; nothing is read before it has asked."""
     text = text or ""
+    if requested_slot == "contact_name" and intent == "goodbye" and not _FAREWELL.search(text):
+        intent = None  # a name, not a farewell
     if intent in LEAD_DECLINED_INTENTS or requested_slot is None:
         return Reading()
     if intent == "faq" and looks_like_question(text):

@@ -122,3 +122,14 @@ def test_a_correction_while_another_question_is_open():
 
 def test_no_contact_changes_without_consent():
     assert contact_changes("my email is a@example.com", {"consent_given": None}, "US") == {}
+
+
+@pytest.mark.parametrize("name", ["Visitor Be", "Abebe Bikila", "Noah Garcia"])
+def test_a_name_the_classifier_reads_as_goodbye_is_still_a_name(name):
+    reading = read(name, "contact_name", intent="goodbye")
+    assert reading.slots == {"contact_name": name}
+
+
+@pytest.mark.parametrize("text", ["bye", "ok goodbye", "gotta go, see you later"])
+def test_a_real_goodbye_at_the_name_question_goes_to_the_rules(text):
+    assert read(text, "contact_name", intent="goodbye").declined
