@@ -68,20 +68,11 @@ def serve_web() -> None:
     database is migrated first, as for the action server)."""
     import uvicorn
 
+    from bot.web.server import APP, server_options
+
     settings = load_settings()
     _migrate_or_warn(settings)
-    uvicorn.run(
-        "bot.web.app:create_app",
-        factory=True,
-        host=settings.web_host,
-        port=settings.web_port,
-        # behind nginx (production mode) the visitor's address and scheme come from
-        # X-Forwarded-For/-Proto, believed only from FORWARDED_ALLOW_IPS
-        proxy_headers=settings.forwarded_allow_ips is not None,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        # no WebSocket routes; and Rasa pins a websockets release uvicorn can't use
-        ws="none",
-    )
+    uvicorn.run(APP, **server_options(settings))
 
 
 @serve.command("prod")
@@ -93,7 +84,8 @@ def serve_web() -> None:
 def serve_prod(create_databases: bool) -> None:
     """Production mode: nginx in front of RASA_REPLICAS Rasa replicas (PostgreSQL
     tracker store, Redis lock store), the action server and the web app, under
-    supervisord. Ctrl-C stops everything."""
+    supervisord. Ctrl-C stops everything. It refuses to start with a placeholder or
+    short secret (bot/production/secret_check.py)."""
     from bot.production.run import serve as serve_production
 
     sys.exit(serve_production(create_databases))
@@ -119,6 +111,44 @@ def check_validation(log: str) -> None:
         click.echo(f"rasa data validate reported {len(unexpected)} warning(s)", err=True)
         sys.exit(1)
     click.echo("rasa data validate: no warnings")
+
+
+@main.command("audit")
+@click.option(
+    "--lock",
+    default="requirements.lock",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The hashed lock file to audit.",
+)
+@click.option(
+    "--ignore-file",
+    default="audit-ignore.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Accepted vulnerabilities, each with an id and a reason.",
+)
+def audit_dependencies(lock: str, ignore_file: str) -> None:
+    """Dependency audit (pip-audit over the lock file): fails on a vulnerability the
+    ignore file does not accept, and when pip-audit could not check the dependencies
+    (its service unreachable) unless AUDIT_OFFLINE_OK=1; never reports that as clean."""
+    import os
+    from pathlib import Path
+
+    from bot.audit import OFFLINE_VARIABLE, audit
+
+    # the uv that installed the venv (make install puts it there)
+    uv = str(Path(sys.executable).with_name("uv"))
+    try:
+        status, lines = audit(
+            uv, Path(lock), Path(ignore_file), os.environ.get(OFFLINE_VARIABLE) == "1"
+        )
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    for line in lines:
+        click.echo(line, err=not line.startswith("dependency audit: "))
+    sys.exit(status)
 
 
 @main.command("wait-ready")

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from bot.settings import Settings
-from tests.live import expected, say
+from tests.live import expected, log_file, say
 
 
 @pytest.mark.parametrize(
@@ -68,10 +68,26 @@ def test_conversations_are_kept_in_the_sql_tracker_store(servers):
     assert count > 0
 
 
-def test_http_api_is_off_without_a_token(servers):
-    for path in ["/status", "/model/parse", f"/conversations/{uuid.uuid4().hex}/tracker"]:
-        method = requests.post if path == "/model/parse" else requests.get
-        assert method(f"{servers.rasa_url}{path}", timeout=10).status_code == 404, path
+# Rasa's HTTP API: what a caller without the token could read or change (conversations
+# with health details and contact data, the model) and how it is asked for
+API_CALLS = [
+    ("GET", "/status", None),
+    ("GET", "/conversations/{sender}/tracker", None),
+    ("POST", "/conversations/{sender}/messages", {"text": "hello", "sender": "user"}),
+    ("POST", "/model/parse", {"text": "my back hurts"}),
+]
+
+
+def call_api(settings: Settings, method: str, path: str, body: dict | None, **params: str):
+    url = settings.rasa_url + path.format(sender=uuid.uuid4().hex)
+    return requests.request(method, url, json=body, params=params, timeout=30)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), API_CALLS)
+def test_http_api_is_off_without_a_token(servers, method, path, body):
+    """`make run` sets no token: the API is not there at all, whatever token is sent."""
+    assert call_api(servers, method, path, body).status_code == 404
+    assert call_api(servers, method, path, body, token="guess").status_code == 404
 
 
 def test_cors_allows_the_web_apps_origin_only(servers):
@@ -84,13 +100,23 @@ def test_cors_allows_the_web_apps_origin_only(servers):
     assert "Access-Control-Allow-Origin" not in other.headers
 
 
-def test_http_api_needs_the_token_when_one_is_set(secured_rasa):
-    url = f"{secured_rasa.rasa_url}/status"
-    assert requests.get(url, timeout=10).status_code == 401
-    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
-    response = requests.get(url, params={"token": secured_rasa.rasa_auth_token}, timeout=10)
-    assert response.status_code == 200
-    assert response.json()["model_file"].endswith("assistant.tar.gz")
+@pytest.mark.parametrize(("method", "path", "body"), API_CALLS)
+def test_http_api_needs_the_token_when_one_is_set(secured_rasa, method, path, body):
+    token = secured_rasa.rasa_auth_token
+    assert call_api(secured_rasa, method, path, body).status_code == 401
+    assert call_api(secured_rasa, method, path, body, token="wrong").status_code == 401
+    assert call_api(secured_rasa, method, path, body, token=token[:-1]).status_code == 401
+    assert call_api(secured_rasa, method, path, body, token=token).status_code == 200
+
+
+def test_the_token_opens_the_api(secured_rasa):
+    token = {"token": secured_rasa.rasa_auth_token}
+    status = call_api(secured_rasa, "GET", "/status", None, **token).json()
+    assert status["model_file"].endswith("assistant.tar.gz")
+    parsed = call_api(secured_rasa, "POST", "/model/parse", {"text": "hello"}, **token).json()
+    assert parsed["text"] == "hello" and parsed["intent"]["name"]
+    # and the token itself is nowhere in the server's log
+    assert secured_rasa.rasa_auth_token not in log_file(secured_rasa, "rasa").read_text()
 
 
 def test_web_app_process_serves_the_demo_page(servers, clinic):

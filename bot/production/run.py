@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bot.production.secret_check import weak_secrets
 from bot.production.topology import (
     Layout,
     Program,
@@ -104,7 +105,7 @@ def serve(create_databases: bool) -> int:
     env = production_environment(load_settings(), dict(os.environ))
     settings = load_settings(env)
     nginx = find_nginx()
-    found = problems(settings, nginx)
+    found = problems(settings, nginx) + weak_secrets(settings)
     if found:
         for problem in found:
             print(f"production mode: {problem}", file=sys.stderr)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.settings import Settings
 from bot.tracker_store import tracker_store_url
+from bot.web.security import HSTS
 
 TEMPLATES = Path(__file__).parent
 
@@ -161,6 +162,7 @@ def nginx_config(settings: Settings, layout: Layout, run_as_root: bool) -> str:
         temp_dir=layout.temp_dir,
         replica_ports=settings.replica_ports,
         web_port=settings.web_port,
+        chat_per_address=settings.chat_per_address,
         host=settings.nginx_host,
         http_port=settings.nginx_port,
         tls_port=settings.nginx_tls_port,
@@ -168,6 +170,7 @@ def nginx_config(settings: Settings, layout: Layout, run_as_root: bool) -> str:
         tls=settings.tls,
         tls_certificate=settings.tls_certificate,
         tls_certificate_key=settings.tls_certificate_key,
+        hsts=HSTS,
     )
 
 

@@ -103,3 +103,16 @@ def test_lock_store_is_in_memory_unless_a_redis_url_is_given(tmp_path):
     assert load_settings({"LOCK_STORE_URL": url}, root=tmp_path).lock_store_url == url
     with pytest.raises(ValueError, match="LOCK_STORE_URL"):
         load_settings({"LOCK_STORE_URL": "memcached://x"}, root=tmp_path)
+
+
+def test_every_default_address_is_loopback(tmp_path):
+    """`make run` listens on loopback only; its databases are SQLite files (no socket)
+    and its lock store is in memory, so nothing else listens at all."""
+    settings = load_settings({}, root=tmp_path)
+    hosts = {settings.rasa_host, settings.action_host, settings.web_host, settings.nginx_host}
+    assert hosts == {"127.0.0.1"}
+    assert settings.database_url.startswith("sqlite:///")
+    assert isinstance(settings.tracker_store_db, Path)
+    assert settings.lock_store_url is None
+    # and the web app believes no proxy's X-Forwarded-* headers
+    assert settings.forwarded_allow_ips is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -18,12 +19,8 @@ from bot.production.topology import (
     write_configuration,
 )
 from bot.settings import load_settings
-
-PRODUCTION = {
-    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/leads",
-    "TRACKER_STORE_DB": "postgresql://postgres@127.0.0.1:5432/trackers",
-    "LOCK_STORE_URL": "redis://127.0.0.1:6379/1",
-}
+from bot.web.security import HSTS
+from tests.bot.production.support import PRODUCTION
 
 
 def settings_for(tmp_path, **env: str):
@@ -124,14 +121,8 @@ def test_nginx_accepts_the_plain_configuration(tmp_path):
 
 
 @needs_nginx
-def test_nginx_accepts_the_tls_configuration(tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=clinic.example", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
+def test_nginx_accepts_the_tls_configuration(tmp_path, tls_files):
+    cert, key = tls_files
     settings = settings_for(
         tmp_path, TLS_CERTIFICATE=str(cert), TLS_CERTIFICATE_KEY=str(key), NGINX_TLS_PORT="9443"
     )
@@ -142,3 +133,19 @@ def test_nginx_accepts_the_tls_configuration(tmp_path):
     assert settings.public_url == "https://127.0.0.1:9443"
     checked = nginx_accepts(layout)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_nginx_sends_hsts_on_its_tls_server_only(tmp_path, tls_files):
+    cert, key = tls_files
+    plain = nginx_config(settings_for(tmp_path), Layout(tmp_path), run_as_root=False)
+    assert "Strict-Transport-Security" not in plain
+    settings = settings_for(tmp_path, TLS_CERTIFICATE=str(cert), TLS_CERTIFICATE_KEY=str(key))
+    conf = nginx_config(settings, Layout(tmp_path), run_as_root=False)
+    redirect, tls = conf.split("    server {")[1:]
+    assert "Strict-Transport-Security" not in redirect
+    assert f'add_header Strict-Transport-Security "{HSTS}" always;' in tls
+    # the web app's own copy is hidden (one header), nothing else of its headers is
+    assert "proxy_hide_header Strict-Transport-Security;" in tls
+    assert len(re.findall(r"^\s*proxy_hide_header ", tls, re.MULTILINE)) == 1
+    # add_header in a location would drop the server's HSTS there (nginx inheritance)
+    assert len(re.findall(r"^\s*add_header ", tls, re.MULTILINE)) == 1

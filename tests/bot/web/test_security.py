@@ -30,3 +30,20 @@ def test_pages_carry_no_inline_script(project_root, tmp_path):
     settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'l.db'}"}, root=project_root)
     page = TestClient(create_app(settings)).get("/staff/login").text
     assert "<script" not in page and "style=" not in page
+
+
+def test_errors_redirects_and_refused_forms_carry_the_headers_too(project_root, tmp_path):
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'l.db'}"}, root=project_root)
+    client = TestClient(create_app(settings), follow_redirects=False)
+    responses = {
+        "missing page": client.get("/no-such-page"),
+        "sign-in redirect": client.get("/staff/leads"),
+        "form without CSRF token": client.post("/staff/login", data={"email": "a@b.c"}),
+    }
+    assert [r.status_code for r in responses.values()] == [404, 303, 403]
+    for what, response in responses.items():
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], what
+        assert headers["x-content-type-options"] == "nosniff", what
+        assert headers["referrer-policy"] == "same-origin", what
+        assert headers["x-frame-options"] == "DENY", what
