@@ -194,12 +194,7 @@ class ClinicRestInput(RestInput):
         if not text:
             return await self._answer_here(request, incoming.sender, "utter_empty_message")
         if len(text) > self.settings.max_message_chars:
-            return await self._answer_here(
-                request,
-                incoming.sender,
-                "utter_message_too_long",
-                max_message_chars=f"{self.settings.max_message_chars:,}",
-            )
+            return await self._answer_here(request, incoming.sender, "utter_message_too_long")
         collector = CollectingOutputChannel()
         message = UserMessage(
             text,
@@ -230,15 +225,13 @@ class ClinicRestInput(RestInput):
             logger.error("rest channel: message limits unavailable: %s", type(error).__name__)
             return None
 
-    async def _answer_here(
-        self, request: Request, sender: str, name: str, **values: str
-    ) -> HTTPResponse:
+    async def _answer_here(self, request: Request, sender: str, name: str) -> HTTPResponse:
         """A domain response sent without touching the conversation."""
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or not agent.is_ready():
             return problem(503, "the assistant is starting: please try again in a moment")
         tracker = DialogueStateTracker(sender, agent.domain.slots)
-        reply = await agent.nlg.generate(name, tracker, self.name(), **values)
+        reply = await agent.nlg.generate(name, tracker, self.name())
         collector = CollectingOutputChannel()
         if reply:
             await collector.send_response(sender, reply)

@@ -25,11 +25,14 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
 
     def __init__(self, endpoint_config: EndpointConfig, domain: Domain) -> None:
         super().__init__(domain.responses)
-        profile_path = endpoint_config.kwargs.get("profile") or load_settings().clinic_profile
+        settings = load_settings()
+        profile_path = endpoint_config.kwargs.get("profile") or settings.clinic_profile
         self.clinic_variables = {
             **load_clinic_profile(profile_path).response_variables(),
             # the consent questions tell the widget which notice they ask about
             "consent_notice_version": CONSENT_NOTICE_VERSION,
+            # the REST channel's limit, quoted when a message is over it
+            "max_message_chars": f"{settings.max_message_chars:,}",
         }
 
     async def generate(
