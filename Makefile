@@ -80,9 +80,21 @@ shell: $(MODEL)
 		trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 		$(BOT) rasa shell --model $(MODEL) --interface 127.0.0.1
 
+# The dependency audit (bot audit, bot/audit.py) runs pip-audit, pinned, through uv
+# outside .venv (pip-audit needs packaging>=21, Rasa pins packaging<21), and fails on any
+# vulnerability that audit-ignore.yml does not accept with a reason. pip-audit "skips" a
+# package its service does not answer for, and still says "No known vulnerabilities":
+# on this machine pypi.org's per-version JSON API answers 404 and api.osv.dev is
+# unreachable, so it checks nothing. bot audit then prints "dependency audit NOT
+# performed" and fails unless AUDIT_OFFLINE_OK=1. lint sets it by default, so that
+# `make test` runs where the service can't be reached, with that warning in its output;
+# `make lint AUDIT_OFFLINE_OK=0` demands a complete audit (a machine with the network).
+AUDIT_OFFLINE_OK ?= 1
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	AUDIT_OFFLINE_OK=$(AUDIT_OFFLINE_OK) $(BOT) audit
 
 # Rasa 3.6's validator reports some warnings that are not true here (responses that
 # forms ask with or actions send, the faq retrieval intent as "duplicated"): bot
