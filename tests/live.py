@@ -5,8 +5,10 @@ Fixtures that use these are in tests/conftest.py (``servers``, ``secured_rasa``)
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -166,3 +168,17 @@ def log_file(settings: Settings, process: str) -> Path:
     """The log `serve` wrote for one process: in its temporary directory, next to the
     tracker store it chose there."""
     return Path(settings.tracker_store_db).parent / f"{process}.log"
+
+
+def latest_slots(settings: Settings, sender: str) -> dict:
+    """Each slot's last value in a conversation, from the SQL tracker store."""
+    with sqlite3.connect(settings.tracker_store_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",
+            (sender,),
+        ).fetchall()
+    slots: dict = {}
+    for (data,) in rows:
+        event = json.loads(data)
+        slots[event["name"]] = event["value"]
+    return slots

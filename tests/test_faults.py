@@ -7,8 +7,6 @@ tests/test_production_replicas.py.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from tests.live import (
     STARTUP_SECONDS,
     environment,
     expected,
+    latest_slots,
     process_urls,
     say,
     serve_one,
@@ -81,19 +80,6 @@ def start_intake(settings: Settings, domain, clinic) -> str:
     return sender
 
 
-def stored_slots(settings: Settings, sender: str) -> dict:
-    with sqlite3.connect(settings.tracker_store_db) as db:
-        rows = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",
-            (sender,),
-        ).fetchall()
-    slots = {}
-    for (data,) in rows:
-        event = json.loads(data)
-        slots[event["name"]] = event["value"]
-    return slots
-
-
 def test_action_server_down_apologises_with_the_phone_then_resumes(faulty, domain, clinic):
     settings = faulty.settings
     sender = start_intake(settings, domain, clinic)
@@ -106,10 +92,10 @@ def test_action_server_down_apologises_with_the_phone_then_resumes(faulty, domai
     finally:
         faulty.start("actions")
     # the same answer again, now that it is back: the intake goes on from that question
-    assert "pain_duration" not in stored_slots(settings, sender)  # nothing half-kept
+    assert "pain_duration" not in latest_slots(settings, sender)  # nothing half-kept
     again = texts(say(settings, sender, "3 months"))
     assert again and again[-1] != asked[-1]
-    assert stored_slots(settings, sender)["pain_duration"]
+    assert latest_slots(settings, sender)["pain_duration"]
 
 
 def test_rasa_restarted_mid_intake_resumes_the_form(faulty, domain, clinic):
@@ -122,7 +108,7 @@ def test_rasa_restarted_mid_intake_resumes_the_form(faulty, domain, clinic):
     after = texts(say(settings, sender, "6"))
     assert after[-1] != before  # the answer was taken: the next question, not a restart
     assert expected(domain, clinic, "utter_intake_start") not in after
-    slots = stored_slots(settings, sender)
+    slots = latest_slots(settings, sender)
     assert slots.get("requested_slot") not in (None, "")
 
 

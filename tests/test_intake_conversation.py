@@ -7,29 +7,12 @@ store.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import uuid
 
 import pytest
 
-from bot.settings import Settings
-from tests.live import expected, say
+from tests.live import expected, latest_slots, say
 from tests.visitors import texts
-
-
-def latest_slots(settings: Settings, sender: str) -> dict:
-    """Each slot's last value in a conversation, from the SQL tracker store."""
-    with sqlite3.connect(settings.tracker_store_db) as db:
-        rows = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",
-            (sender,),
-        ).fetchall()
-    slots: dict = {}
-    for (data,) in rows:
-        event = json.loads(data)
-        slots[event["name"]] = event["value"]
-    return slots
 
 
 @pytest.fixture

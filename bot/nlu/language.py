@@ -22,16 +22,11 @@ import re
 import unicodedata
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_override import force_intent, withdraw_intents
+from bot.nlu.intent_override import IntentOverride, force_intent, withdraw_intents
 from bot.nlu.triage import SAFETY
 
 OTHER_LANGUAGE = "other_language"
@@ -100,30 +95,11 @@ def other_language(text: str) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class LanguageGuard(GraphComponent, IntentClassifier):
+class LanguageGuard(IntentOverride):
     """Sets ``other_language`` for a message in another language that raised no alarm,
     and takes that intent back from the classifier when the message is English."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageGuard:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._guard(message)
-        return messages
-
-    @staticmethod
-    def _guard(message: Message) -> None:
+    def override(self, message: Message) -> None:
         if (message.get(SAFETY) or {}).get("alarm"):
             return  # an alarm is answered whatever the language
         language = other_language(message.get(TEXT) or "")
