@@ -29,6 +29,7 @@ help:
 	@echo "make test   the whole test suite (lint, data validation, pytest, NLU and story tests)"
 	@echo "make run-prod  production mode: nginx :8080, two Rasa replicas, PostgreSQL, Redis"
 	@echo "make train | shell | lint | lock | bench | clean"
+	@echo "make soak   30 minutes of steady conversations: errors, memory growth, latency drift"
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -137,6 +138,14 @@ test: lint validate pytest nlu-eval safety-eval core-test
 bench: $(STAMP) nginx
 	@mkdir -p var
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Not part of `make test`: the `make run` set-up on its own ports under a steady mixed
+# load for 30 minutes after a 3-minute warm-up (README: Soak); fails on any error or on
+# memory growth of 10% or more. Uses the trained model as it is (make train first).
+.PHONY: soak
+soak: $(STAMP) nginx
+	@mkdir -p var
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf models var .rasa results

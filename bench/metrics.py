@@ -70,6 +70,17 @@ def peak_rss_mib(pid: int, proc: Path = Path("/proc")) -> float | None:
     return kib / 1024 if kib is not None else None
 
 
+def rss_mib(pid: int, proc: Path = Path("/proc")) -> float | None:
+    """The process's resident memory now (VmRSS) in MiB, for growth over time (the soak);
+    None once it has gone."""
+    try:
+        text = (proc / str(pid) / "status").read_text()
+    except OSError:
+        return None
+    kib = status_kib(text, "VmRSS")
+    return kib / 1024 if kib is not None else None
+
+
 def stat_cpu_ticks(stat_text: str) -> int:
     """User plus system CPU time (clock ticks) of a /proc/<pid>/stat line; the command
     name in parentheses may itself hold spaces, so fields are counted after it."""
@@ -125,6 +136,51 @@ def find_pids(port: int, markers: Iterable[str], proc: Path = Path("/proc")) -> 
     markers = list(markers)
     pids = [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()]
     return sorted(pid for pid in pids if is_server_on_port(command_line(pid, proc), port, markers))
+
+
+def listening_inodes(net_tcp_text: str, port: int) -> set[int]:
+    """The socket inodes listening on ``port`` in a /proc/net/tcp (or tcp6) table."""
+    inodes = set()
+    for line in net_tcp_text.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) < 10 or fields[3] != "0A":  # 0A: TCP_LISTEN
+            continue
+        if int(fields[1].rsplit(":", 1)[1], 16) == port:
+            inodes.add(int(fields[9]))
+    return inodes
+
+
+def listening_pids(port: int, proc: Path = Path("/proc")) -> list[int]:
+    """Every process holding a socket that listens on ``port``: how a server whose
+    command line names no port (the web app, run by uvicorn) is found. Processes of
+    other users, whose descriptors cannot be read, are skipped."""
+    inodes: set[int] = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            inodes |= listening_inodes((proc / "net" / table).read_text(), port)
+        except OSError:
+            continue
+    wanted = {f"socket:[{inode}]" for inode in inodes}
+    if not wanted:
+        return []
+    pids = [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()]
+    return sorted(pid for pid in pids if _descriptor_links(proc / str(pid) / "fd") & wanted)
+
+
+def _descriptor_links(fd_dir: Path) -> set[str]:
+    """What a process's open descriptors point at; a descriptor closed meanwhile, or a
+    process that cannot be read, adds nothing."""
+    try:
+        descriptors = list(fd_dir.iterdir())
+    except OSError:
+        return set()
+    links = set()
+    for descriptor in descriptors:
+        try:
+            links.add(os.readlink(descriptor))
+        except OSError:
+            continue
+    return links
 
 
 # ---- the comparison

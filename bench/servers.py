@@ -21,7 +21,7 @@ import psycopg2
 import requests
 from sqlalchemy.engine import make_url
 
-from bench.metrics import find_pids
+from bench.metrics import find_pids, listening_pids
 from bot.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 from tests.databases import POSTGRES_SERVER
@@ -87,6 +87,11 @@ class Deployment:
     def action_pids(self) -> list[int]:
         """The action server process(es)."""
         return find_pids(self.settings.action_port, ACTION_MARKERS)
+
+    def web_pids(self) -> list[int]:
+        """The web app process(es): found by the port they listen on, since `bot serve
+        web` runs uvicorn with no port on its command line."""
+        return listening_pids(self.settings.web_port)
 
     @property
     def tracker_url(self) -> str:

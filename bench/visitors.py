@@ -235,6 +235,8 @@ class Turn:
     ok: bool
     divergent: bool = False
     error: str | None = None
+    messages: int = 0  # how many messages the reply held (0: none, or an error)
+    at: float = 0.0  # time.monotonic() when it was sent (the soak's per-minute figures)
 
 
 async def send(
@@ -275,11 +277,24 @@ async def converse(
     for number, step in enumerate(script.steps, start=1):
         text = (step.choose(previous) if step.choose else None) or step.text
         chosen_missing = step.choose is not None and text == step.text
+        at = time.monotonic()
         seconds, replies, error = await send(session, url, sender, text)
         divergent = replies is not None and (
             chosen_missing or diverges(replies, step.expect, patterns)
         )
-        turns.append(Turn(script.kind, number, text, seconds, error is None, divergent, error))
+        turns.append(
+            Turn(
+                script.kind,
+                number,
+                text,
+                seconds,
+                error is None,
+                divergent,
+                error,
+                messages=len(replies or []),
+                at=at,
+            )
+        )
         previous = replies or []
         if error:
             # as a person would, rather than firing the rest of the script at a failure

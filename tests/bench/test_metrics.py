@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 
 from bench import metrics
@@ -151,3 +154,45 @@ def test_cpu_per_message_sums_the_processes_that_stayed_up():
     after = {1: 12.0, 2: 6.0, 3: 9.0}  # 3 was not readable before, 4 has gone
     assert metrics.cpu_ms_per_message(before, after, messages=100) == pytest.approx(30.0)
     assert metrics.cpu_ms_per_message(before, after, messages=0) is None
+
+
+def test_current_memory_is_vmrss_from_proc(tmp_path):
+    (tmp_path / "42").mkdir()
+    (tmp_path / "42" / "status").write_text(STATUS)
+    assert metrics.rss_mib(42, proc=tmp_path) == pytest.approx(1210000 / 1024)
+    assert metrics.rss_mib(43, proc=tmp_path) is None
+
+
+NET_TCP = """  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1E78 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 5001 1 0 100 0 0 10 0
+   1: 0100007F:1E78 0100007F:C350 01 00000000:00000000 00:00000000 00000000  1000        0 5002 1 0 20 4 30 10 -1
+   2: 0100007F:1B6D 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 5003 1 0 100 0 0 10 0
+"""  # noqa: E501 - as the kernel writes it
+
+
+def test_listening_sockets_are_read_from_the_tcp_table():
+    # 0x1E78 = 7800 listening (5001) and one connection on it (5002, not listening)
+    assert metrics.listening_inodes(NET_TCP, 7800) == {5001}
+    assert metrics.listening_inodes(NET_TCP, 7021) == {5003}
+    assert metrics.listening_inodes(NET_TCP, 7005) == set()
+
+
+def test_the_process_listening_on_a_port_is_found_by_its_descriptors(tmp_path):
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "tcp").write_text(NET_TCP)
+    for pid, targets in {"10": ["socket:[5001]", "/dev/null"], "11": ["socket:[5002]"]}.items():
+        (tmp_path / pid / "fd").mkdir(parents=True)
+        for fd, target in enumerate(targets):
+            (tmp_path / pid / "fd" / str(fd)).symlink_to(target)
+    (tmp_path / "12").mkdir()  # no fd directory readable
+    assert metrics.listening_pids(7800, proc=tmp_path) == [10]
+    assert metrics.listening_pids(7005, proc=tmp_path) == []
+
+
+def test_this_process_is_found_listening_on_its_own_port():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert os.getpid() in metrics.listening_pids(port)
+    assert os.getpid() not in metrics.listening_pids(port)

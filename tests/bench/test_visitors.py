@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 from bench import visitors
+from tests.bench.fake_channel import fake_channel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,3 +64,24 @@ def test_the_visitor_books_one_of_the_times_offered():
     assert visitors.offered_slot(offer, choice=1) == '/choose_slot{"review_slot": "8"}'
     assert visitors.offered_slot(offer, choice=2) == '/choose_slot{"review_slot": "7"}'
     assert visitors.offered_slot([{"text": "Sorry, I didn't quite understand."}]) is None
+
+
+def test_each_turn_records_when_it_was_sent_and_how_many_messages_came_back():
+    script = visitors.Script(
+        "test", (visitors.Step("hi"), visitors.Step("silence"), visitors.Step("boom"))
+    )
+
+    async def talk() -> tuple[float, list[visitors.Turn], float]:
+        async with fake_channel() as channel, visitors.client(5.0, 1) as session:
+            before = time.monotonic()
+            turns = await visitors.converse(session, channel.url, "s-1", script, {})
+            return before, turns, time.monotonic()
+
+    before, turns, after = asyncio.run(talk())
+    assert [(t.ok, t.error, t.messages) for t in turns] == [
+        (True, None, 1),
+        (True, None, 0),
+        (False, "HTTP 500", 0),
+    ]
+    assert before <= turns[0].at < turns[1].at < turns[2].at < after
+    assert turns[1].at >= turns[0].at + turns[0].seconds
