@@ -122,7 +122,10 @@ def _read_opt_in(text: str, intent: str | None, values: Mapping[str, Any], regio
 
 def _read_name(text: str, intent: str | None, values: Mapping[str, Any], region: str) -> Reading:
     name = None if (looks_like_email(text) or looks_like_phone(text)) else clean_name(text)
-    if name is None or intent in ("affirm", "deny", "skip"):
+    # "yes", "no thanks", "skip" are not names; "Noah Davis" or "Ben Wright", which the
+    # classifier may read as deny or affirm, are: the words decide, not the intent alone
+    said_yes_no = parse_yes_no(text) is not None or is_skip(text)
+    if name is None or (intent in ("affirm", "deny", "skip") and said_yes_no):
         return Reading(slots={"contact_name": None}, responses=["utter_contact_help_name"])
     return Reading(slots={"contact_name": name})
 

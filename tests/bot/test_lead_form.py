@@ -133,3 +133,21 @@ def test_a_name_the_classifier_reads_as_goodbye_is_still_a_name(name):
 @pytest.mark.parametrize("text", ["bye", "ok goodbye", "gotta go, see you later"])
 def test_a_real_goodbye_at_the_name_question_goes_to_the_rules(text):
     assert read(text, "contact_name", intent="goodbye").declined
+
+
+@pytest.mark.parametrize(
+    ("name", "intent"),
+    [
+        ("Noah Davis", "deny"),
+        ("Nolan Ryan", "deny"),
+        ("Ben Wright", "affirm"),
+        ("Yesenia Ortiz", "affirm"),
+    ],
+)
+def test_a_name_the_classifier_reads_as_yes_or_no_is_still_a_name(name, intent):
+    assert read(name, "contact_name", intent=intent).slots == {"contact_name": name}
+
+
+@pytest.mark.parametrize(("text", "intent"), [("no", "deny"), ("yes", "affirm"), ("skip", "skip")])
+def test_yes_no_and_skip_are_not_names(text, intent):
+    assert read(text, "contact_name", intent=intent).responses == ["utter_contact_help_name"]
