@@ -60,25 +60,25 @@ def status_kib(status_text: str, field: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def peak_rss_mib(pid: int, proc: Path = Path("/proc")) -> float | None:
-    """The process's peak resident memory (VmHWM) in MiB; None once it has gone."""
+def _status_mib(pid: int, field: str, proc: Path) -> float | None:
+    """A memory field of /proc/<pid>/status in MiB; None once the process has gone."""
     try:
         text = (proc / str(pid) / "status").read_text()
     except OSError:
         return None
-    kib = status_kib(text, "VmHWM")
+    kib = status_kib(text, field)
     return kib / 1024 if kib is not None else None
+
+
+def peak_rss_mib(pid: int, proc: Path = Path("/proc")) -> float | None:
+    """The process's peak resident memory (VmHWM) in MiB; None once it has gone."""
+    return _status_mib(pid, "VmHWM", proc)
 
 
 def rss_mib(pid: int, proc: Path = Path("/proc")) -> float | None:
     """The process's resident memory now (VmRSS) in MiB, for growth over time (the soak);
     None once it has gone."""
-    try:
-        text = (proc / str(pid) / "status").read_text()
-    except OSError:
-        return None
-    kib = status_kib(text, "VmRSS")
-    return kib / 1024 if kib is not None else None
+    return _status_mib(pid, "VmRSS", proc)
 
 
 def stat_cpu_ticks(stat_text: str) -> int:

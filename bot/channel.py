@@ -25,6 +25,7 @@ before Rasa sees a message:
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import logging
@@ -115,19 +116,32 @@ class MessageLimits:
         return None
 
 
+@functools.cache
+def _proxy_networks(proxies: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """FORWARDED_ALLOW_IPS parsed once (it is read for every message); ``*`` is every
+    address, entries that are not addresses or networks are ignored."""
+    networks = []
+    for proxy in (p.strip() for p in proxies.split(",")):
+        if proxy == "*":
+            networks += [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+            continue
+        try:
+            networks.append(ipaddress.ip_network(proxy, strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
 def _trusted(address: str, proxies: str | None) -> bool:
     """Whether ``address`` is one of the proxies whose forwarded headers are believed."""
     if not proxies:
         return False
-    for proxy in (p.strip() for p in proxies.split(",")):
-        if proxy == "*":
-            return True
-        try:
-            if ipaddress.ip_address(address) in ipaddress.ip_network(proxy, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    networks = _proxy_networks(proxies)
+    return any(peer.version == net.version and peer in net for net in networks)
 
 
 class ClinicRestInput(RestInput):

@@ -57,24 +57,29 @@ class ConversationTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        url = self.engine.url
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens and closes a SQLite file's connection for every
             # session (NullPool); in WAL mode the last close also checkpoints the log.
             # A pooled connection stays open (what SQLAlchemy 2.0 does by default).
-            url = self.engine.url
-            self.engine.dispose()
-            self.engine = create_engine(
-                url, poolclass=pool.QueuePool, connect_args={"check_same_thread": False}
+            self._replace_engine(
+                create_engine(
+                    url, poolclass=pool.QueuePool, connect_args={"check_same_thread": False}
+                )
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.sessionmaker = sessionmaker(bind=self.engine)
         elif self.engine.dialect.name == "postgresql":
             # A pooled connection the server has dropped (PostgreSQL restarted, a
             # failover) is noticed and replaced before use, instead of failing a turn.
-            url = self.engine.url
-            self.engine.dispose()
-            self.engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-            self.sessionmaker = sessionmaker(bind=self.engine)
+            self._replace_engine(
+                create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            )
+
+    def _replace_engine(self, engine: Any) -> None:
+        """Use ``engine`` instead of the one Rasa made (closed here)."""
+        self.engine.dispose()
+        self.engine = engine
+        self.sessionmaker = sessionmaker(bind=engine)
 
     def init_tracker(self, sender_id: str) -> DialogueStateTracker:
         """A new conversation's tracker (made when nothing was stored for it)."""
