@@ -16,6 +16,9 @@ before Rasa sees a message:
   proxy's to count (nginx's ``limit_req``);
 - control characters and the invisible bidirectional overrides that could disguise text
   in the back-office are removed, and the text is put in Unicode's composed form;
+- behind a trusted proxy, the proxy's request id (``X-Request-ID``, the same when nginx
+  retries a message on another replica) is the message's id, so that a message already
+  handled is answered once (bot/retried_messages.py);
 - an empty message, or one longer than MAX_MESSAGE_CHARS, is answered here
   (``utter_empty_message``, ``utter_message_too_long``, from domain.yml) and kept out of
   the conversation: nothing was said, or too much to read. The too-long reply still
@@ -51,6 +54,9 @@ logger = logging.getLogger(__name__)
 
 # C0/C1 controls except tab and newline; bidi embeddings, overrides and isolates
 _HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# nginx's $request_id: 32 hexadecimal digits
+_REQUEST_ID = re.compile(r"[0-9a-f]{32}")
 
 Sender = constr(strict=True, regex=r"^[A-Za-z0-9_.:@-]{1,128}$")
 
@@ -144,6 +150,14 @@ def _trusted(address: str, proxies: str | None) -> bool:
     return any(peer.version == net.version and peer in net for net in networks)
 
 
+def proxy_request_id(value: str | None, peer: str, proxies: str | None) -> str | None:
+    """The id a trusted proxy gave this request (nginx's ``$request_id``), else None (Rasa
+    makes one up): from anyone else, an id could be chosen to hide a visitor's message."""
+    if value and _REQUEST_ID.fullmatch(value) and _trusted(peer, proxies):
+        return value
+    return None
+
+
 class ClinicRestInput(RestInput):
     """Rasa's REST channel, checked and limited (see the module's docstring)."""
 
@@ -215,6 +229,9 @@ class ClinicRestInput(RestInput):
             collector,
             incoming.sender,
             input_channel=self.name(),
+            message_id=proxy_request_id(
+                request.headers.get("x-request-id"), request.ip, self.settings.forwarded_allow_ips
+            ),
             metadata=incoming.metadata,
         )
         # The message's words stay out of the log: they may be health information.

@@ -49,6 +49,7 @@ import aiohttp
 from jsonschema.protocols import Validator
 
 from bot.action_fallback import apologising, form_apologising
+from bot.retried_messages import answering_repeats, refusing_repeats
 
 
 @functools.cache
@@ -159,11 +160,12 @@ def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any], static: bool =
 
 
 def install() -> None:
-    """Patch Rasa's RemoteAction, Event, endpoint sessions and model loading in this
-    process (idempotent)."""
+    """Patch Rasa's RemoteAction, Event, endpoint sessions, model loading and message
+    handling in this process (idempotent)."""
     from rasa.core import run as rasa_run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.actions.forms import FormAction
+    from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
@@ -174,6 +176,9 @@ def install() -> None:
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)
+    # a message nginx retried on another replica is answered once (bot/retried_messages)
+    _wrap_once(MessageProcessor, "_handle_message_with_tracker", refusing_repeats)
+    _wrap_once(MessageProcessor, "handle_message", answering_repeats)
 
 
 def main(argv: list[str] | None = None) -> None:

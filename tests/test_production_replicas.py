@@ -171,6 +171,47 @@ def test_fifty_conversations_across_two_replicas_keep_every_turn(production):
     assert min(replicas.values()) >= total * 0.3, replicas
 
 
+def bot_texts(settings: Settings, sender: str) -> list[str]:
+    """The assistant's replies as the shared tracker store kept them, in order."""
+    query = (
+        sa.select(EVENTS.c.data)
+        .where(EVENTS.c.sender_id == sender, EVENTS.c.type_name == "bot")
+        .order_by(EVENTS.c.id)
+    )
+    with events_connection(settings.tracker_store_db) as connection:
+        return [json.loads(data)["text"] for data in connection.execute(query).scalars()]
+
+
+def test_a_message_retried_on_the_other_replica_is_answered_once(production):
+    """What nginx does when a replica dies after saving a turn, before answering: the
+    same request (same X-Request-ID) goes to the other replica."""
+    sender = f"retry-test-{uuid.uuid4().hex}"
+    request_id = uuid.uuid4().hex
+    text = "i have a herniated disc in my lower back"
+    answers = [
+        requests.post(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            headers={"X-Request-ID": request_id},
+            timeout=60,
+        )
+        for port in production.replica_ports
+    ]
+    assert [a.status_code for a in answers] == [200, 200]
+    first, retried = (a.json() for a in answers)
+    assert first and retried == first
+    assert user_texts(production, sender) == [text]
+    assert bot_texts(production, sender) == [reply["text"] for reply in first]
+    # the conversation goes on from there: the next answer is a new question
+    following = requests.post(
+        f"{production.public_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "no"},
+        timeout=60,
+    ).json()
+    assert following and following[-1]["text"] not in {reply["text"] for reply in first}
+    assert user_texts(production, sender) == [text, "no"]
+
+
 def replica_pid(settings: Settings, port: int) -> int:
     """The Rasa replica listening on ``port`` (its command line names no port: its
     environment does), found among supervisord's children."""

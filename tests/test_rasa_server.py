@@ -171,3 +171,17 @@ def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
     assert replies[0]["text"] == expected(domain, clinic, "utter_intake_start")
     assert slot_values(servers, sender, "emergency_raised") == []
     assert slot_values(servers, sender, "urgent_raised") == []
+
+
+def test_a_request_id_from_an_untrusted_caller_does_not_hide_a_message(servers):
+    """Only nginx's id names a message (bot/retried_messages.py): a caller repeating its
+    own X-Request-ID is heard each time."""
+    sender = uuid.uuid4().hex
+    request_id = uuid.uuid4().hex
+    say(servers, sender, "thanks", **{"X-Request-ID": request_id})
+    say(servers, sender, "thanks", **{"X-Request-ID": request_id})
+    with sqlite3.connect(servers.tracker_store_db) as db:
+        (count,) = db.execute(
+            "SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+        ).fetchone()
+    assert count == 2

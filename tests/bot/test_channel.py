@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bot.channel import MessageLimits, _trusted, clean_text, parse_body
+from bot.channel import MessageLimits, _trusted, clean_text, parse_body, proxy_request_id
 
 
 def body(**fields):
@@ -109,3 +109,24 @@ def test_limits_are_shared_through_redis():
 )
 def test_trusted_proxies(address, proxies, trusted):
     assert _trusted(address, proxies) is trusted
+
+
+NGINX_ID = "0f4c9a7be2d14a6f8e3b5c1d2a7e9f60"
+
+
+@pytest.mark.parametrize(
+    ("value", "peer", "proxies", "kept"),
+    [
+        (NGINX_ID, "127.0.0.1", "127.0.0.1", True),
+        (NGINX_ID, "10.0.0.7", "10.0.0.0/8", True),
+        (NGINX_ID, "203.0.113.9", "127.0.0.1", False),  # a visitor's own header
+        (NGINX_ID, "127.0.0.1", None, False),  # no proxy trusted
+        (None, "127.0.0.1", "127.0.0.1", False),
+        ("", "127.0.0.1", "127.0.0.1", False),
+        ("not-an-id", "127.0.0.1", "127.0.0.1", False),
+        (NGINX_ID.upper(), "127.0.0.1", "127.0.0.1", False),
+        (NGINX_ID + "0", "127.0.0.1", "127.0.0.1", False),
+    ],
+)
+def test_only_a_trusted_proxys_request_id_becomes_the_message_id(value, peer, proxies, kept):
+    assert proxy_request_id(value, peer, proxies) == (value if kept else None)

@@ -27,11 +27,14 @@ INVALID_REPLIES = [
 def patched(monkeypatch):
     """Install the fixes for one test; monkeypatch restores Rasa's originals after."""
     from rasa.core.actions.forms import FormAction
+    from rasa.core.processor import MessageProcessor
     from rasa.utils.endpoints import EndpointConfig
 
     monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)
     monkeypatch.setattr(FormAction, "run", FormAction.run)
+    for name in ("handle_message", "_handle_message_with_tracker"):
+        monkeypatch.setattr(MessageProcessor, name, getattr(MessageProcessor, name))
     monkeypatch.setattr(
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
@@ -159,3 +162,10 @@ def test_endpoint_sessions_outside_a_loop_are_rasas_own():
     made = []
     shared = rasa_runtime.shared_sessions(lambda endpoint: made.append(endpoint) or "rasa's")
     assert shared("endpoint") == "rasa's" and made == ["endpoint"]
+
+
+def test_install_wraps_rasas_message_handling(patched):
+    from rasa.core.processor import MessageProcessor
+
+    assert MessageProcessor.handle_message.cached
+    assert MessageProcessor._handle_message_with_tracker.cached

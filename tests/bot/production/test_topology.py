@@ -91,6 +91,22 @@ def test_nginx_exposes_the_chat_and_the_web_app_only(tmp_path):
     assert "ssl" not in conf
 
 
+def location(conf: str, name: str) -> str:
+    """The text of one location block (none of ours nests braces)."""
+    return conf.split(f"location {name} {{", 1)[1].split("}", 1)[0]
+
+
+def test_nginx_names_each_chat_request_for_the_replicas(tmp_path):
+    conf = nginx_config(settings_for(tmp_path), Layout(tmp_path), run_as_root=False)
+    server = conf.split("server {", 1)[1].split("location", 1)[0]
+    assert "proxy_set_header X-Request-ID $request_id;" in server
+    # a location that sets any header inherits none of the server's
+    assert "proxy_set_header" not in location(conf, "= /webhooks/rest/webhook")
+    socket_io = location(conf, "/socket.io/")
+    for header in ("Host $http_host", "X-Forwarded-For $remote_addr", "X-Forwarded-Proto"):
+        assert f"proxy_set_header {header}" in socket_io
+
+
 def test_supervisord_keeps_secrets_out_and_escapes_percent(tmp_path):
     program = Program("rasa-1", ["/venv/bin/bot", "serve", "rasa"], {"X": 'a%b"c'})
     assert program.supervisor_environment() == 'X="a%%b\\"c"'
