@@ -16,11 +16,6 @@ from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.tracker_store import tracker_store_url
 
 
-def _venv_executable(name: str) -> str:
-    """A console script installed next to the running interpreter (the project's venv)."""
-    return str(Path(sys.executable).with_name(name))
-
-
 def _environment(base: dict[str, str] | None) -> dict[str, str]:
     """A copy of ``base`` (default: this process's environment) for a Python server."""
     env = dict(os.environ if base is None else base)
@@ -81,8 +76,9 @@ def lock_store_variables(url: str | None) -> dict[str, str]:
 
 
 def rasa_command(args: list[str]) -> list[str]:
-    """Any ``rasa`` sub-command, run from the project's venv."""
-    return [_venv_executable("rasa"), *args]
+    """Any ``rasa`` sub-command, run from the project's venv through bot/rasa_runtime.py,
+    so that training and the story tests run the same Rasa as the server."""
+    return [sys.executable, "-m", "bot.rasa_runtime", *args]
 
 
 def rasa_server_command(settings: Settings) -> list[str]:

@@ -1,4 +1,4 @@
-"""Rasa's command line, with four fixes to the Rasa server's hot path: ``python -m
+"""Rasa's command line, with five fixes to the Rasa server's hot path: ``python -m
 bot.rasa_runtime run ...`` is ``rasa run ...`` (bot/launch.py starts Rasa this way).
 
 1. Rasa 3.6 checks every reply of the action server with
@@ -30,6 +30,10 @@ calls reuse kept-alive connections. aiohttp drops a pooled connection the server
 closed (a restarted action server) before reusing it, and keeps idle connections 15 s,
 well inside the action server's 75 s keep-alive (bot/launch.py).
 
+5. RulePolicy built a dialogue state for every action of the session, for each of the
+2-3 predictions of a turn, though its rules only reach the last few
+(bot/rule_states.py): a turn cost more as the conversation went on.
+
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
 """
@@ -50,6 +54,7 @@ from jsonschema.protocols import Validator
 
 from bot.action_fallback import apologising, form_apologising
 from bot.retried_messages import answering_repeats, refusing_repeats
+from bot.rule_states import recent_prediction_states
 
 
 @functools.cache
@@ -165,6 +170,7 @@ def install() -> None:
     from rasa.core import run as rasa_run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.actions.forms import FormAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
@@ -173,6 +179,7 @@ def install() -> None:
     _wrap_once(Event, "resolve_by_type", remembered_event_types, static=True)
     _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
     _wrap_once(EndpointConfig, "session", shared_sessions)
+    _wrap_once(RulePolicy, "_prediction_states", recent_prediction_states)
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)

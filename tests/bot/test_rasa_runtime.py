@@ -33,6 +33,9 @@ def patched(monkeypatch):
     monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)
     monkeypatch.setattr(FormAction, "run", FormAction.run)
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    monkeypatch.setattr(RulePolicy, "_prediction_states", RulePolicy._prediction_states)
     for name in ("handle_message", "_handle_message_with_tracker"):
         monkeypatch.setattr(MessageProcessor, name, getattr(MessageProcessor, name))
     monkeypatch.setattr(

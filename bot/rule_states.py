@@ -1,0 +1,96 @@
+"""RulePolicy reads only as much of the conversation as its longest rule can match.
+
+For each prediction (2-3 a turn) Rasa's RulePolicy turns the whole session into dialogue
+states: it replays the session's events into a fresh tracker and builds a state (slots,
+user message, previous action, active loop) at every action, then matches its rules
+against them from the end. A rule of n states only ever compares the last n states of
+the conversation (``RulePolicy._is_rule_applicable`` accepts every rule at a position
+past its length, and a rule's "conversation start" marker is compared with the state at
+its own position), so states older than the longest rule change nothing, yet they were
+built, and matched, and deep-copied for a debug log, every time: the cost of a turn
+grew with the conversation.
+
+Here the events are still replayed in full (slots set long ago are part of recent
+states), but a state is built only for the last positions the rules can reach. The
+prediction is the same; the only other use of the states, a key naming the
+conversation when no rule applies, names its recent part instead (it is compared only
+with rule keys).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def recent_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
+    """The last ``count`` states of ``domain.states_for_tracker_history(tracker)``
+    (one before each action, and the current one), building no other."""
+    events = tracker.applied_events()
+    total = 1 + sum(isinstance(event, ActionExecuted) for event in events)
+    first = total - count
+    replay = tracker.init_copy()
+    states: list[State] = []
+    position = 0
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            if position >= first:
+                states.append(domain.get_active_state(replay))
+            position += 1
+        replay.update(event)
+    states.append(domain.get_active_state(replay))
+    return states
+
+
+def longest_rule(policy: Any) -> int:
+    """How many states the policy's longest rule (or loop unhappy-path rule) has.
+
+    Remembered per rule lookup; training removes rules from it, so its size is part of
+    the key (a stale, longer length would only keep more states than needed)."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+
+    lookups = [policy.lookup.get(RULES, {}), policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+    key = tuple((id(lookup), len(lookup)) for lookup in lookups)
+    remembered = getattr(policy, "_longest_rule", None)
+    if remembered is None or remembered[0] != key:
+        length = max(
+            (len(policy._rule_key_to_state(rule)) for lookup in lookups for rule in lookup),
+            default=0,
+        )
+        remembered = policy._longest_rule = (key, length)
+    return remembered[1]
+
+
+def recent_prediction_states(original: Callable[..., list[State]]) -> Callable[..., list[State]]:
+    """``RulePolicy._prediction_states`` building only the states its rules can reach.
+
+    Anything but RulePolicy's own set-up (a featurizer that keeps every state, rule-only
+    turns kept) goes through Rasa's method."""
+    from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+    from rasa.core.policies.policy import SupportedData
+
+    @functools.wraps(original)
+    def _prediction_states(
+        self: Any,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[State]:
+        featurizer = self.featurizer
+        if (
+            type(featurizer) is not MaxHistoryTrackerFeaturizer
+            or featurizer.max_history is not None
+            or self.supported_data() == SupportedData.ML_DATA
+        ):
+            return original(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
+        states = recent_states(tracker, domain, max(1, longest_rule(self)))
+        featurizer._choose_last_user_input([states], use_text_for_last_user_input)
+        return states
+
+    return _prediction_states

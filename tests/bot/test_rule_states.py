@@ -1,0 +1,97 @@
+"""RulePolicy with only the states its rules reach predicts exactly as with all of them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import structlog
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.training import load_data
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.importers.importer import TrainingDataImporter
+
+from bot.rule_states import longest_rule, recent_prediction_states, recent_states
+
+
+def trackers(root: Path, data: str, domain=None):
+    importer = TrainingDataImporter.load_from_config(
+        str(root / "config.yml"), str(root / "domain.yml"), [str(root / data)]
+    )
+    domain = domain or importer.get_domain()
+    return domain, load_data(importer, domain, augmentation_factor=0)
+
+
+@pytest.fixture(scope="module")
+def project(project_root, tmp_path_factory):
+    """The project's RulePolicy, trained on data/ as config.yml configures it, and the
+    test stories' conversations (tests/stories) turned into trackers."""
+    # RulePolicy deep-copies its states into a debug log entry; keep the output quiet
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    domain, training = trackers(project_root, "data")
+    _, conversations = trackers(project_root, "tests/stories", domain)
+    storage = LocalModelStorage(tmp_path_factory.mktemp("rule-policy"))
+    config = {
+        **RulePolicy.get_default_config(),
+        "core_fallback_threshold": 0.3,
+        "core_fallback_action_name": "utter_ask_rephrase",
+        "enable_fallback_prediction": True,
+    }
+    context = ExecutionContext(GraphSchema({}), "test")
+    policy = RulePolicy.create(config, storage, Resource("rule_policy"), context)
+    policy.train(training, domain)
+    yield policy, domain, conversations
+    structlog.reset_defaults()
+
+
+def every_point(conversations):
+    """Each conversation as it stood before each of its actions, and at its end."""
+    for conversation in conversations:
+        for prior, _ in conversation.generate_all_prior_trackers():
+            yield prior
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 12, 1000])
+def test_recent_states_are_the_tail_of_rasas_states(project, count):
+    _, domain, conversations = project
+    for tracker in every_point(conversations):
+        assert (
+            recent_states(tracker, domain, count)
+            == (domain.states_for_tracker_history(tracker)[-count:])
+        )
+
+
+def test_predictions_are_rasas_at_every_point_of_the_test_stories(project, monkeypatch):
+    policy, domain, conversations = project
+    original = RulePolicy._prediction_states
+    recent = recent_prediction_states(original)
+    compared = longer = 0
+    for tracker in every_point(conversations):
+        monkeypatch.setattr(RulePolicy, "_prediction_states", original)
+        expected = policy.predict_action_probabilities(tracker, domain)
+        monkeypatch.setattr(RulePolicy, "_prediction_states", recent)
+        predicted = policy.predict_action_probabilities(tracker, domain)
+        assert predicted.probabilities == expected.probabilities
+        assert predicted.events == expected.events
+        assert predicted.hide_rule_turn == expected.hide_rule_turn
+        assert predicted.is_end_to_end_prediction == expected.is_end_to_end_prediction
+        assert predicted.is_no_user_prediction == expected.is_no_user_prediction
+        compared += 1
+        longer += len(domain.states_for_tracker_history(tracker)) > longest_rule(policy)
+    # the comparison covered conversations longer than the longest rule
+    assert compared > 300 and longer > 100
+
+
+def test_the_longest_rule_follows_the_lookup(project):
+    policy, _, _ = project
+    assert 2 <= longest_rule(policy) < 20
+    trained = policy.lookup
+    policy.lookup = {"rules": {'[{"prev_action": {"action_name": "a"}}]': "b"}}
+    try:
+        assert longest_rule(policy) == 1
+    finally:
+        policy.lookup = trained
+    assert 2 <= longest_rule(policy) < 20
