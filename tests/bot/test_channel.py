@@ -1,8 +1,17 @@
 import json
+import threading
+import time
 
 import pytest
 
-from bot.channel import MessageLimits, _trusted, clean_text, parse_body, proxy_request_id
+from bot.channel import (
+    MessageLimits,
+    SweptMemoryStorage,
+    _trusted,
+    clean_text,
+    parse_body,
+    proxy_request_id,
+)
 
 
 def body(**fields):
@@ -71,6 +80,29 @@ def test_a_sender_over_its_limit_waits():
     wait = limits.refused("v1", "10.0.0.1")
     assert wait is not None and 1 <= wait <= 60
     assert limits.refused("v2", "10.0.0.1") is None  # another sender is not held up
+
+
+def test_in_process_counts_start_no_thread_per_message():
+    limits = MessageLimits(per_sender=1000, per_address=1000, storage_url="memory://")
+    assert isinstance(limits.storage, SweptMemoryStorage)
+    time.sleep(0.05)  # limits' own first clean-up, started with the storage, is over
+    before = threading.active_count()
+    for i in range(200):
+        assert limits.refused(f"v{i % 7}", "10.0.0.1") is None
+    assert threading.active_count() == before
+
+
+def test_the_in_process_sweep_drops_expired_entries_and_empty_keys():
+    swept = SweptMemoryStorage()
+    assert swept.acquire_entry("gone", limit=5, expiry=0)
+    assert swept.acquire_entry("kept", limit=5, expiry=60)
+    swept.incr("counter", expiry=0)
+    swept.acquire_entry("kept", limit=5, expiry=60)  # not time to sweep yet
+    assert set(swept.events) == {"gone", "kept"}
+    swept._next_sweep = 0
+    assert swept.acquire_entry("kept", limit=5, expiry=60)
+    assert set(swept.events) == {"kept"} and len(swept.events["kept"]) == 3
+    assert "counter" not in swept.expirations and swept.get("counter") == 0
 
 
 def test_an_address_over_its_limit_waits_whatever_the_sender():
