@@ -111,6 +111,55 @@ def test_behaves_like_rasas_store_on_the_same_table(url):
     assert list(run(rasas.retrieve("v1")).events) == list(tracker.events)
 
 
+def all_columns(url, sender):
+    engine = sa.create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT type_name, timestamp, intent_name, action_name, data FROM events"
+                " WHERE sender_id = :s ORDER BY id"
+            ),
+            {"s": sender},
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_writes_the_rows_rasas_store_writes(url):
+    tracker = DialogueStateTracker.from_events(
+        "x", [SessionStarted(), ActionExecuted("action_listen")], DOMAIN.slots
+    )
+    for number in range(3):
+        turn(tracker, f"hi {number}", number)
+    ours, rasas = (
+        DialogueStateTracker.from_events(sender, list(tracker.events), DOMAIN.slots)
+        for sender in ("ours", "rasas")
+    )
+    run(ConversationTrackerStore(domain=DOMAIN, host=url).save(ours))
+    run(SQLTrackerStore(domain=DOMAIN, host=url).save(rasas))
+    assert all_columns(url, "ours") == all_columns(url, "rasas")
+    assert [row[2] for row in all_columns(url, "ours")].count("greet") == 3
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_turn_is_written_with_one_statement(database, url):
+    from tests.databases import postgres_database
+
+    urls = postgres_database() if database == "postgresql" else iter([url])
+    for each in urls:
+        store = ConversationTrackerStore(domain=DOMAIN, host=each)
+        tracker = run(store.get_or_create_tracker("v1"))
+        seen: list[str] = []
+        sa.event.listen(store.engine, "before_cursor_execute", lambda *a, s=seen: s.append(a[2]))
+        for number in range(4):
+            turn(tracker, f"hi {number}", number)
+        run(store.save(tracker))
+        assert len([s for s in seen if s.lstrip().upper().startswith("INSERT")]) == 1
+        again = run(store.retrieve("v1"))
+        assert list(again.events) == list(tracker.events)
+        store.engine.dispose()
+
+
 def test_sqlite_runs_in_write_ahead_log_mode(store, url):
     run(store.get_or_create_tracker("v1"))
     with store.engine.connect() as connection:
