@@ -40,15 +40,20 @@ def statements(store):
     return seen
 
 
-def stored_rows(url, sender="v1"):
+def event_rows(url, sender="v1", columns="type_name, data"):
+    """The conversation's rows in the events table, in order."""
     engine = sa.create_engine(url, future=True)
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+            sa.text(f"SELECT {columns} FROM events WHERE sender_id = :s ORDER BY id"),
             {"s": sender},
         ).all()
     engine.dispose()
-    return [(type_name, json.loads(data)) for type_name, data in rows]
+    return [tuple(row) for row in rows]
+
+
+def stored_rows(url, sender="v1"):
+    return [(type_name, json.loads(data)) for type_name, data in event_rows(url, sender)]
 
 
 def turn(tracker, text, number):
@@ -112,17 +117,7 @@ def test_behaves_like_rasas_store_on_the_same_table(url):
 
 
 def all_columns(url, sender):
-    engine = sa.create_engine(url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text(
-                "SELECT type_name, timestamp, intent_name, action_name, data FROM events"
-                " WHERE sender_id = :s ORDER BY id"
-            ),
-            {"s": sender},
-        ).all()
-    engine.dispose()
-    return [tuple(row) for row in rows]
+    return event_rows(url, sender, "type_name, timestamp, intent_name, action_name, data")
 
 
 def test_writes_the_rows_rasas_store_writes(url):
