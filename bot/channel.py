@@ -109,7 +109,7 @@ class SweptMemoryStorage(MemoryStorage):
     sender and address under a lock each time: ~13% of a Rasa process's CPU under the
     benchmark's load, for memory housekeeping only (the moving window compares entry
     times itself, so counts don't depend on it). Here the same clean-up runs inline at
-    most every SWEEP_SECONDS, and drops the keys left empty too.
+    most every SWEEP_SECONDS, and drops the keys whose entries have all expired too.
     (Not registered as a scheme: it has no STORAGE_SCHEME of its own.)"""
 
     SWEEP_SECONDS = 10.0
@@ -125,7 +125,7 @@ class SweptMemoryStorage(MemoryStorage):
         self._next_sweep = now + self.SWEEP_SECONDS
         for key, entries in list(self.events.items()):
             live = [entry for entry in entries if entry.expiry > now]
-            if live:
+            if live or not entries:  # an empty list is the key being hit right now
                 self.events[key] = live
             else:
                 del self.events[key]

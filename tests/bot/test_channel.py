@@ -105,6 +105,16 @@ def test_the_in_process_sweep_drops_expired_entries_and_empty_keys():
     assert "counter" not in swept.expirations and swept.get("counter") == 0
 
 
+def test_a_sweep_on_a_new_senders_first_message_counts_it():
+    """The sweep runs inside limits' hit, after the new key's empty list is made."""
+    limits = MessageLimits(per_sender=1, per_address=100, storage_url="memory://")
+    assert limits.refused("v1", "10.0.0.1") is None
+    limits.storage._next_sweep = 0
+    assert limits.refused("v2", "10.0.0.1") is None  # a new sender, and a sweep
+    limits.storage._next_sweep = 0
+    assert limits.refused("v2", "10.0.0.1") is not None  # it was counted
+
+
 def test_an_address_over_its_limit_waits_whatever_the_sender():
     limits = MessageLimits(per_sender=100, per_address=2, storage_url="memory://")
     assert limits.refused("v1", "10.0.0.1") is None
