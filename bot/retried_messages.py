@@ -29,11 +29,12 @@ logger = logging.getLogger(__name__)
 
 
 class AlreadyHandledError(Exception):
-    """The message is the conversation's latest one: ``tracker`` holds its replies."""
+    """The message is the conversation's latest one: these were its replies."""
 
-    def __init__(self, tracker: DialogueStateTracker) -> None:
+    def __init__(self, sender_id: str, replies: list[BotUttered]) -> None:
         super().__init__("message already handled")
-        self.tracker = tracker
+        self.sender_id = sender_id
+        self.replies = replies
 
 
 def replies_to(tracker: DialogueStateTracker, message_id: str | None) -> list[BotUttered] | None:
@@ -60,8 +61,9 @@ def refusing_repeats(
     async def _handle_message_with_tracker(
         self: Any, message: UserMessage, tracker: DialogueStateTracker
     ) -> None:
-        if replies_to(tracker, message.message_id) is not None:
-            raise AlreadyHandledError(tracker)
+        replies = replies_to(tracker, message.message_id)
+        if replies is not None:
+            raise AlreadyHandledError(tracker.sender_id, replies)
         await original(self, message, tracker)
 
     return _handle_message_with_tracker
@@ -80,8 +82,8 @@ def answering_repeats(
         except AlreadyHandledError as repeat:
             logger.info("a retried message was answered from the stored conversation")
             channel = message.output_channel
-            for reply in replies_to(repeat.tracker, message.message_id) or []:
-                await channel.send_response(repeat.tracker.sender_id, reply.message())
+            for reply in repeat.replies:
+                await channel.send_response(repeat.sender_id, reply.message())
             if isinstance(channel, CollectingOutputChannel):
                 return channel.messages
             return None
