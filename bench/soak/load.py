@@ -68,7 +68,10 @@ class SoakRun:
 
 
 async def _until(origin: float, offset: float) -> None:
-    await asyncio.sleep(delay(offset, time.monotonic() - origin))
+    """Wait until ``offset`` seconds after ``origin``; asyncio may wake a timer up to its
+    clock resolution early, so wait again until it is really due."""
+    while (wait := delay(offset, time.monotonic() - origin)) > 0:
+        await asyncio.sleep(wait)
 
 
 async def fetch(session: aiohttp.ClientSession, url: str) -> Fetch:
