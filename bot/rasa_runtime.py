@@ -34,6 +34,9 @@ well inside the action server's 75 s keep-alive (bot/launch.py).
 2-3 predictions of a turn, though its rules only reach the last few
 (bot/rule_states.py): a turn cost more as the conversation went on.
 
+6. The served model's graph is run node by node in an order planned once, not through
+dask (bot/graph_runner.py).
+
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
 """
@@ -53,6 +56,7 @@ import aiohttp
 from jsonschema.protocols import Validator
 
 from bot.action_fallback import apologising, form_apologising
+from bot.graph_runner import SequentialGraphRunner
 from bot.retried_messages import answering_repeats, refusing_repeats
 from bot.rule_states import recent_prediction_states
 
@@ -167,6 +171,7 @@ def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any], static: bool =
 def install() -> None:
     """Patch Rasa's RemoteAction, Event, endpoint sessions, model loading and message
     handling in this process (idempotent)."""
+    from rasa.core import processor as rasa_processor
     from rasa.core import run as rasa_run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.actions.forms import FormAction
@@ -180,6 +185,8 @@ def install() -> None:
     _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
     _wrap_once(EndpointConfig, "session", shared_sessions)
     _wrap_once(RulePolicy, "_prediction_states", recent_prediction_states)
+    # the runner MessageProcessor creates when it loads a model (training keeps dask's)
+    rasa_processor.DaskGraphRunner = SequentialGraphRunner
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)

@@ -43,6 +43,9 @@ def patched(monkeypatch):
     )
     monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
     monkeypatch.setattr(rasa_run, "load_agent_on_start", rasa_run.load_agent_on_start)
+    from rasa.core import processor
+
+    monkeypatch.setattr(processor, "DaskGraphRunner", processor.DaskGraphRunner)
     rasa_runtime.install()
     return RemoteAction("action_save_lead", None)
 
@@ -172,3 +175,11 @@ def test_install_wraps_rasas_message_handling(patched):
 
     assert MessageProcessor.handle_message.cached
     assert MessageProcessor._handle_message_with_tracker.cached
+
+
+def test_install_serves_models_with_the_sequential_graph_runner(patched):
+    from rasa.core import processor
+
+    from bot.graph_runner import SequentialGraphRunner
+
+    assert processor.DaskGraphRunner is SequentialGraphRunner
