@@ -38,6 +38,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, event, insert, pool
 from sqlalchemy.orm import sessionmaker
 
+from bot import fast_json
 from bot.tracker_store import SQLITE_BUSY_TIMEOUT
 
 # the attribute on a tracker: how many of its events are in the store
@@ -118,7 +119,7 @@ class ConversationTrackerStore(SQLTrackerStore):
         if not self.domain or not rows:
             return None
         tracker = DialogueStateTracker.from_dict(
-            sender_id, [json.loads(data) for (data,) in rows], self.domain.slots
+            sender_id, [fast_json.loads(data) for (data,) in rows], self.domain.slots
         )
         if not fetch_events_from_all_sessions:
             # what a save would count: the events since the latest session start

@@ -6,8 +6,8 @@ bot.rasa_runtime run ...`` is ``rasa run ...`` (bot/launch.py starts Rasa this w
 against the JSON Schema meta-schema and builds a new validator, every time; the schema
 (Rasa's ``EVENTS_SCHEMA``, one sub-schema per event type) is large, so each check cost
 ~36 ms of CPU on a quiet core, 60-90 ms under load, 2-3 times a turn: most of what a turn
-cost the Rasa process. Here the validator is built once, after checking the schema
-once, and each reply gets the same check against the same schema (~0.5 ms). A reply that fails it
+cost the Rasa process. Here the schema is checked once and compiled once, and each reply
+gets the same check against the same schema (bot/reply_check.py). A reply that fails it
 is handed to Rasa's own method, which raises Rasa's own error for it, as before.
 
 2. Every message, Rasa reads the conversation back from the tracker store and turns each
@@ -28,7 +28,8 @@ process's CPU under load, and an accept and a handshake each for the action serv
 Here each endpoint (same headers and credentials) keeps one session per event loop, so
 calls reuse kept-alive connections. aiohttp drops a pooled connection the server has
 closed (a restarted action server) before reusing it, and keeps idle connections 15 s,
-well inside the action server's 75 s keep-alive (bot/launch.py).
+well inside the action server's 75 s keep-alive (bot/launch.py). These sessions encode
+and decode JSON with orjson (bot/fast_json.py).
 
 5. RulePolicy built a dialogue state for every action of the session, for each of the
 2-3 predictions of a turn, though its rules only reach the last few
@@ -36,6 +37,9 @@ well inside the action server's 75 s keep-alive (bot/launch.py).
 
 6. The served model's graph is run node by node in an order planned once, not through
 dask (bot/graph_runner.py).
+
+7. Each slot of every tracker made is copied directly, not through ``copy.copy``'s
+generic protocol (bot/slot_copies.py).
 
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
@@ -53,24 +57,14 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
-from jsonschema.protocols import Validator
 
+from bot import slot_copies
 from bot.action_fallback import apologising, form_apologising
+from bot.fast_json import endpoint_session
 from bot.graph_runner import SequentialGraphRunner
+from bot.reply_check import reply_is_valid
 from bot.retried_messages import answering_repeats, refusing_repeats
 from bot.rule_states import recent_prediction_states
-
-
-@functools.cache
-def action_reply_validator() -> Validator:
-    """A validator for Rasa's action server reply schema, the schema checked once."""
-    from jsonschema.validators import validator_for
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
 
 
 def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., bool]:
@@ -78,7 +72,7 @@ def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Calla
 
     @functools.wraps(original)
     def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
-        if action_reply_validator().is_valid(result):
+        if reply_is_valid(result):
             return True
         return original(self, result)  # raises Rasa's ValidationError with its message
 
@@ -133,7 +127,8 @@ class _Borrowed:
 
 
 def shared_sessions(original: Callable[[Any], aiohttp.ClientSession]) -> Callable[[Any], Any]:
-    """``EndpointConfig.session`` handing out one open session per endpoint and loop.
+    """``EndpointConfig.session`` handing out one open session per endpoint and loop, with
+    JSON through orjson (bot/fast_json.py).
 
     Outside a running event loop (nothing to keep a session on) Rasa's own method runs."""
     by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, Any]]
@@ -152,7 +147,7 @@ def shared_sessions(original: Callable[[Any], aiohttp.ClientSession]) -> Callabl
         )
         shared = sessions.get(key)
         if shared is None or shared.closed:
-            shared = sessions[key] = original(self)
+            shared = sessions[key] = endpoint_session(self)
         return _Borrowed(shared)
 
     return session
@@ -187,6 +182,7 @@ def install() -> None:
     _wrap_once(RulePolicy, "_prediction_states", recent_prediction_states)
     # the runner MessageProcessor creates when it loads a model (training keeps dask's)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
+    slot_copies.install()
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)

@@ -62,16 +62,6 @@ def test_an_invalid_reply_raises_rasas_own_error(patched, reply):
     assert "Failed to validate Action server response" in caught.value.message
 
 
-@pytest.mark.parametrize("reply", [VALID_REPLY, *INVALID_REPLIES])
-def test_the_cached_validator_agrees_with_jsonschema_validate(reply):
-    try:
-        jsonschema.validate(reply, RemoteAction.action_response_format_spec())
-        valid = True
-    except jsonschema.ValidationError:
-        valid = False
-    assert rasa_runtime.action_reply_validator().is_valid(reply) == valid
-
-
 def test_install_is_idempotent(patched):
     check, resolve = RemoteAction._validate_action_result, Event.resolve_by_type
     run = RemoteAction.run
