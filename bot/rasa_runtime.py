@@ -33,7 +33,8 @@ and decode JSON with orjson (bot/fast_json.py).
 
 5. RulePolicy built a dialogue state for every action of the session, for each of the
 2-3 predictions of a turn, though its rules only reach the last few
-(bot/rule_states.py): a turn cost more as the conversation went on.
+(bot/rule_states.py): a turn cost more as the conversation went on. Its search for the
+rules that fit those states reversed every rule's states again for each comparison.
 
 6. The served model's graph is run node by node in an order planned once, not through
 dask (bot/graph_runner.py).
@@ -64,7 +65,7 @@ from bot.fast_json import endpoint_session
 from bot.graph_runner import SequentialGraphRunner
 from bot.reply_check import reply_is_valid
 from bot.retried_messages import answering_repeats, refusing_repeats
-from bot.rule_states import recent_prediction_states
+from bot.rule_states import possible_rule_keys, recent_prediction_states
 
 
 def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., bool]:
@@ -180,6 +181,7 @@ def install() -> None:
     _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
     _wrap_once(EndpointConfig, "session", shared_sessions)
     _wrap_once(RulePolicy, "_prediction_states", recent_prediction_states)
+    _wrap_once(RulePolicy, "_get_possible_keys", possible_rule_keys)
     # the runner MessageProcessor creates when it loads a model (training keeps dask's)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
     slot_copies.install()

@@ -1,5 +1,6 @@
 import asyncio
 import json
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -196,3 +197,45 @@ def test_a_restarted_postgresql_costs_no_turn():
         again = run(store.retrieve("v1"))
         assert again.get_slot("contact_name") == "Visitor 1"
         store.engine.dispose()
+
+
+def sessions_of(sender):
+    """Three sessions of a conversation, with events after each session start."""
+    events, clock = [], 1000.0
+    for session in range(3):
+        for event in (
+            SessionStarted(timestamp=clock),
+            ActionExecuted("action_listen", timestamp=clock + 1),
+            UserUttered(f"hi {session}", {"name": "greet", "confidence": 1.0}, timestamp=clock + 2),
+            SlotSet("contact_name", f"Visitor {session}", timestamp=clock + 3),
+        ):
+            events.append(event)
+        clock += 100
+    return DialogueStateTracker.from_events(sender, events, DOMAIN.slots)
+
+
+def test_reads_what_rasas_store_reads_with_several_sessions(database_url):
+    """The latest session's events (or every event) as Rasa's own query finds them, on
+    SQLite and PostgreSQL; a conversation without a session start is read whole."""
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    rasas = SQLTrackerStore(domain=DOMAIN, host=database_url)
+    ours = ConversationTrackerStore(domain=DOMAIN, host=database_url)
+    run(rasas.save(sessions_of("v1")))
+    no_start = DialogueStateTracker.from_events("v2", [], DOMAIN.slots)
+    turn(no_start, "hello", 1)
+    run(rasas.save(no_start))
+    for sender in ("v1", "v2", "nobody"):
+        latest = run(ours.retrieve(sender))
+        everything = run(ours.retrieve_full_tracker(sender))
+        if sender == "nobody":
+            assert latest is None and everything is None
+            continue
+        assert list(latest.events) == list(run(rasas.retrieve(sender)).events)
+        assert list(everything.events) == list(run(rasas.retrieve_full_tracker(sender)).events)
+    assert [
+        e.as_dict().get("text") for e in run(ours.retrieve("v1")).events if e.type_name == "user"
+    ] == ["hi 2"]
+    assert len(run(ours.retrieve_full_tracker("v1")).events) == 12
+    ours.engine.dispose()
+    rasas.engine.dispose()

@@ -36,6 +36,7 @@ def patched(monkeypatch):
     from rasa.core.policies.rule_policy import RulePolicy
 
     monkeypatch.setattr(RulePolicy, "_prediction_states", RulePolicy._prediction_states)
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", RulePolicy._get_possible_keys)
     for name in ("handle_message", "_handle_message_with_tracker"):
         monkeypatch.setattr(MessageProcessor, name, getattr(MessageProcessor, name))
     monkeypatch.setattr(

@@ -14,7 +14,12 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from bot.rule_states import longest_rule, recent_prediction_states, recent_states
+from bot.rule_states import (
+    longest_rule,
+    possible_rule_keys,
+    recent_prediction_states,
+    recent_states,
+)
 
 
 def trackers(root: Path, data: str, domain=None):
@@ -95,3 +100,41 @@ def test_the_longest_rule_follows_the_lookup(project):
     finally:
         policy.lookup = trained
     assert 2 <= longest_rule(policy) < 20
+
+
+def test_possible_rule_keys_are_rasas_at_every_point_of_the_test_stories(project):
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+
+    policy, domain, conversations = project
+    original = RulePolicy._get_possible_keys
+    fast = possible_rule_keys(original)
+    found = 0
+    for tracker in every_point(conversations):
+        states = domain.states_for_tracker_history(tracker)
+        for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+            expected = original(policy, lookup, states)
+            assert fast(policy, lookup, states) == expected
+            found += len(expected)
+    assert found > 300  # rules did fit, not only empty sets compared
+
+
+def test_possible_rule_keys_follow_a_changed_lookup(project):
+    policy, domain, conversations = project
+    fast = possible_rule_keys(RulePolicy._get_possible_keys)
+    states = domain.states_for_tracker_history(next(every_point(conversations)))
+    lookup = {'[{"prev_action": {"action_name": "a"}}]': "b"}
+    assert fast(policy, lookup, states) == RulePolicy._get_possible_keys(policy, lookup, states)
+    lookup['[{}, {"prev_action": {"action_name": "action_listen"}}]'] = "c"
+    assert fast(policy, lookup, states) == RulePolicy._get_possible_keys(policy, lookup, states)
+
+
+def test_a_policy_with_its_own_rule_check_keeps_rasas_search(project):
+    policy, domain, _ = project
+
+    class Custom(RulePolicy):
+        def _is_rule_applicable(self, rule_key, turn_index, conversation_state):
+            return False
+
+    fast = possible_rule_keys(lambda self, lookup, states: {"rasa's"})
+    custom = Custom.__new__(Custom)
+    assert fast(custom, {"k": "v"}, [{}]) == {"rasa's"}
