@@ -105,3 +105,44 @@ def test_renew_ticket_drops_lapsed_tickets_and_extends_the_waiter():
     assert [t.number for t in lock.tickets] == [ticket]
     assert lock.tickets[0].expires > time.time() + 14
     assert not renew_ticket(lock, 99, 15, now=time.time())
+
+
+def redis_commands(lock_store) -> list[str]:
+    """Each command the lock store sends to Redis from now on, by name."""
+    sent: list[str] = []
+    execute = lock_store.red.execute_command
+
+    def recording(*args, **options):
+        sent.append(str(args[0]))
+        return execute(*args, **options)
+
+    lock_store.red.execute_command = recording
+    return sent
+
+
+def test_clean_up_deletes_the_lock_when_nobody_waits_in_two_round_trips(prefix):
+    lock_store = store(ConversationLockStore, prefix)
+    ticket = lock_store.issue_ticket("visitor", 30)
+    sent = redis_commands(lock_store)
+    lock_store.cleanup("visitor", ticket)
+    assert sent == ["GET", "DEL"]
+    assert lock_store.get_lock("visitor") is None
+
+
+def test_clean_up_hands_the_lock_to_the_waiter(prefix):
+    lock_store = store(ConversationLockStore, prefix)
+    first = lock_store.issue_ticket("visitor", 30)
+    waiting = lock_store.issue_ticket("visitor", 30)
+    sent = redis_commands(lock_store)
+    lock_store.cleanup("visitor", first)
+    assert sent == ["GET", "SET"]
+    lock = lock_store.get_lock("visitor")
+    assert lock is not None and not lock.is_locked(waiting)
+    lock_store.cleanup("visitor", waiting)
+    assert lock_store.get_lock("visitor") is None
+
+
+def test_clean_up_of_a_lock_already_gone_leaves_nothing(prefix):
+    lock_store = store(ConversationLockStore, prefix)
+    lock_store.cleanup("visitor", 0)
+    assert lock_store.get_lock("visitor") is None
