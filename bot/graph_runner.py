@@ -74,16 +74,11 @@ class SequentialGraphRunner(DaskGraphRunner):
         """The targets' outputs, as ``DaskGraphRunner.run`` returns them."""
         run_targets = targets if targets else self._graph_schema.target_names
         plan = self._plan(run_targets)
-        # as in dask's graph: an input is passed on as (name, value), like a node's output
-        values: dict[str, Any] = {}
-        for name, value in (inputs or {}).items():
-            if isinstance(value, str) and value in self._graph_schema.nodes:
-                raise GraphRunError(
-                    f"Input value '{value}' clashes with a node name. Make sure that none "
-                    "of the input names passed to the `run` method are the same as node "
-                    "names in the graph schema."
-                )
-            values[name] = (name, value)
+        # Rasa's own step: each input checked against the node names and added as
+        # (name, value), like a node's output
+        graph = dict.fromkeys(self._graph_schema.nodes)
+        self._add_inputs_to_graph(inputs, graph)
+        values = {name: graph[name] for name in inputs or {}}
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(f"Running graph with inputs: {inputs}, targets: {targets}.")
         try:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted
@@ -47,23 +47,36 @@ def recent_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> 
     return states
 
 
-def longest_rule(policy: Any) -> int:
-    """How many states the policy's longest rule (or loop unhappy-path rule) has.
+class RuleTable(NamedTuple):
+    """A rule lookup's rules with their states last first, and the longest rule's length."""
 
-    Remembered per rule lookup; training removes rules from it, so its size is part of
-    the key (a stale, longer length would only keep more states than needed)."""
+    lookup: dict[str, str]
+    size: int
+    rules: list[tuple[str, list[State]]]
+    longest: int
+
+
+def rule_table(policy: Any, lookup: dict[str, str]) -> RuleTable:
+    """``lookup``'s table, worked out once per lookup: training replaces a lookup, and
+    only removes keys from one, so its size is checked too (a stale, longer length would
+    only keep more states than needed)."""
+    remembered = policy.__dict__.setdefault("_rule_tables", {})
+    table = remembered.get(id(lookup))
+    if table is None or table.lookup is not lookup or table.size != len(lookup):
+        rules = [(key, list(reversed(policy._rule_key_to_state(key)))) for key in lookup]
+        longest = max((len(states) for _, states in rules), default=0)
+        table = remembered[id(lookup)] = RuleTable(lookup, len(lookup), rules, longest)
+    return table
+
+
+def longest_rule(policy: Any) -> int:
+    """How many states the policy's longest rule (or loop unhappy-path rule) has."""
     from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
 
-    lookups = [policy.lookup.get(RULES, {}), policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
-    key = tuple((id(lookup), len(lookup)) for lookup in lookups)
-    remembered = getattr(policy, "_longest_rule", None)
-    if remembered is None or remembered[0] != key:
-        length = max(
-            (len(policy._rule_key_to_state(rule)) for lookup in lookups for rule in lookup),
-            default=0,
-        )
-        remembered = policy._longest_rule = (key, length)
-    return remembered[1]
+    return max(
+        rule_table(policy, policy.lookup.get(name, {})).longest
+        for name in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH)
+    )
 
 
 def recent_prediction_states(original: Callable[..., list[State]]) -> Callable[..., list[State]]:
@@ -96,17 +109,6 @@ def recent_prediction_states(original: Callable[..., list[State]]) -> Callable[.
     return _prediction_states
 
 
-def _reversed_rules(policy: Any, lookup: dict[str, str]) -> list[tuple[str, list[State]]]:
-    """Each rule key of ``lookup`` with its states, last first: worked out once per lookup
-    (training replaces a lookup, and only removes keys from one, so its size is checked)."""
-    remembered = policy.__dict__.setdefault("_reversed_rules", {})
-    entry = remembered.get(id(lookup))
-    if entry is None or entry[0] is not lookup or entry[1] != len(lookup):
-        table = [(key, list(reversed(policy._rule_key_to_state(key)))) for key in lookup]
-        entry = remembered[id(lookup)] = (lookup, len(lookup), table)
-    return entry[2]
-
-
 def possible_rule_keys(original: Callable[..., set[str]]) -> Callable[..., set[str]]:
     """``RulePolicy._get_possible_keys``: the same rule keys, from states reversed once.
 
@@ -123,7 +125,7 @@ def possible_rule_keys(original: Callable[..., set[str]]) -> Callable[..., set[s
     def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[State]) -> set[str]:
         if type(self)._is_rule_applicable is not rasas_check:
             return original(self, lookup, states)
-        candidates = _reversed_rules(self, lookup)
+        candidates = rule_table(self, lookup).rules
         for index, state in enumerate(reversed(states)):
             if not candidates:
                 break
