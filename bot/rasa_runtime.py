@@ -1,4 +1,4 @@
-"""Rasa's command line, with five fixes to the Rasa server's hot path: ``python -m
+"""Rasa's command line, with fixes to the Rasa server's hot path: ``python -m
 bot.rasa_runtime run ...`` is ``rasa run ...`` (bot/launch.py starts Rasa this way).
 
 1. Rasa 3.6 checks every reply of the action server with
@@ -40,7 +40,15 @@ rules that fit those states reversed every rule's states again for each comparis
 dask (bot/graph_runner.py).
 
 7. Each slot of every tracker made is copied directly, not through ``copy.copy``'s
-generic protocol (bot/slot_copies.py).
+generic protocol (bot/slot_copies.py), and the tracker copied before each action is
+copied as it stands, not rebuilt by replaying its events (bot/tracker_copies.py).
+
+8. Debug log entries no longer deep-copy their contents while debug logging is off
+(bot/log_copies.py).
+
+9. The wrapper Rasa puts around the tracker store creates new conversations' trackers
+through the wrapped store (bot/conversation_store.py), which knows they have nothing
+stored yet.
 
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
@@ -59,13 +67,15 @@ from typing import Any
 
 import aiohttp
 
-from bot import slot_copies
+from bot import log_copies, slot_copies
 from bot.action_fallback import apologising, form_apologising
+from bot.conversation_store import wrapped_init_tracker
 from bot.fast_json import endpoint_session
 from bot.graph_runner import SequentialGraphRunner
 from bot.reply_check import reply_is_valid
 from bot.retried_messages import answering_repeats, refusing_repeats
 from bot.rule_states import possible_rule_keys, recent_prediction_states
+from bot.tracker_copies import direct_copies
 
 
 def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., bool]:
@@ -173,7 +183,9 @@ def install() -> None:
     from rasa.core.actions.forms import FormAction
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
+    from rasa.core.tracker_store import AwaitableTrackerStore
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
     _wrap_once(RemoteAction, "_validate_action_result", cached_reply_check)
@@ -185,6 +197,9 @@ def install() -> None:
     # the runner MessageProcessor creates when it loads a model (training keeps dask's)
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
     slot_copies.install()
+    _wrap_once(DialogueStateTracker, "copy", direct_copies)
+    log_copies.install()
+    AwaitableTrackerStore.init_tracker = wrapped_init_tracker
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)

@@ -47,13 +47,20 @@ def recent_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> 
     return states
 
 
+# Rule keys remembered per table for this many distinct recent histories; past it the
+# memory starts again (conversations go through a few hundred, see test_rule_states).
+REMEMBERED_MATCHES = 20_000
+
+
 class RuleTable(NamedTuple):
-    """A rule lookup's rules with their states last first, and the longest rule's length."""
+    """A rule lookup's rules with their states last first, the longest rule's length, and
+    the keys found so far for each recent history (the last ``longest`` states, frozen)."""
 
     lookup: dict[str, str]
     size: int
     rules: list[tuple[str, list[State]]]
     longest: int
+    matches: dict[tuple, frozenset[str]]
 
 
 def rule_table(policy: Any, lookup: dict[str, str]) -> RuleTable:
@@ -65,8 +72,17 @@ def rule_table(policy: Any, lookup: dict[str, str]) -> RuleTable:
     if table is None or table.lookup is not lookup or table.size != len(lookup):
         rules = [(key, list(reversed(policy._rule_key_to_state(key)))) for key in lookup]
         longest = max((len(states) for _, states in rules), default=0)
-        table = remembered[id(lookup)] = RuleTable(lookup, len(lookup), rules, longest)
+        table = remembered[id(lookup)] = RuleTable(lookup, len(lookup), rules, longest, {})
     return table
+
+
+def frozen_states(states: list[State]) -> tuple:
+    """``states`` as a hashable value, equal exactly when the states are: a state's parts
+    are dicts of strings and tuples (``Domain.get_active_state``)."""
+    return tuple(
+        tuple(sorted((name, tuple(sorted(part.items()))) for name, part in state.items()))
+        for state in states
+    )
 
 
 def longest_rule(policy: Any) -> int:
@@ -110,11 +126,15 @@ def recent_prediction_states(original: Callable[..., list[State]]) -> Callable[.
 
 
 def possible_rule_keys(original: Callable[..., set[str]]) -> Callable[..., set[str]]:
-    """``RulePolicy._get_possible_keys``: the same rule keys, from states reversed once.
+    """``RulePolicy._get_possible_keys``: the same rule keys, from states reversed once,
+    and remembered.
 
     Rasa's method asks ``_is_rule_applicable`` about every remaining rule at each state
     from the end, and that reverses the rule's states anew each time (~8% of the Rasa
     process's CPU under load); the test of each rule against each state is Rasa's own.
+    Only the last ``longest`` states can decide (see ``recent_states``), and visitors'
+    conversations go through the same few hundred of those over and over, so the keys
+    found for them are remembered with the table (a new or changed lookup starts empty).
     A policy class with its own ``_is_rule_applicable`` goes through Rasa's method."""
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.shared.core.constants import PREVIOUS_ACTION
@@ -125,7 +145,15 @@ def possible_rule_keys(original: Callable[..., set[str]]) -> Callable[..., set[s
     def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[State]) -> set[str]:
         if type(self)._is_rule_applicable is not rasas_check:
             return original(self, lookup, states)
-        candidates = rule_table(self, lookup).rules
+        table = rule_table(self, lookup)
+        history: tuple | None = frozen_states(states[-table.longest :] if table.longest else [])
+        try:
+            remembered = table.matches.get(history)  # type: ignore[arg-type]
+        except TypeError:  # a part that is not a string or a tuple: not remembered
+            history = remembered = None
+        if remembered is not None:
+            return set(remembered)
+        candidates = table.rules
         for index, state in enumerate(reversed(states)):
             if not candidates:
                 break
@@ -144,6 +172,11 @@ def possible_rule_keys(original: Callable[..., set[str]]) -> Callable[..., set[s
                 elif self._does_rule_match_state(rule_states[index], state):
                     kept.append((key, rule_states))
             candidates = kept
-        return {key for key, _ in candidates}
+        keys = frozenset(key for key, _ in candidates)
+        if history is not None:
+            if len(table.matches) >= REMEMBERED_MATCHES:
+                table.matches.clear()
+            table.matches[history] = keys
+        return set(keys)
 
     return _get_possible_keys

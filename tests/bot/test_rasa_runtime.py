@@ -1,5 +1,6 @@
 import asyncio
 import gc
+import importlib
 import sys
 
 import jsonschema
@@ -10,7 +11,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
-from bot import rasa_runtime
+from bot import log_copies, rasa_runtime
 
 VALID_REPLY = {
     "events": [{"event": "slot", "name": "contact_name", "value": "Ana", "timestamp": None}],
@@ -47,6 +48,15 @@ def patched(monkeypatch):
     from rasa.core import processor
 
     monkeypatch.setattr(processor, "DaskGraphRunner", processor.DaskGraphRunner)
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.copy)
+    from rasa.core.tracker_store import AwaitableTrackerStore
+
+    monkeypatch.setattr(AwaitableTrackerStore, "init_tracker", AwaitableTrackerStore.init_tracker)
+    for name in log_copies.LOGGING_MODULES:
+        module = importlib.import_module(name)
+        monkeypatch.setattr(module, "copy", module.copy)
     rasa_runtime.install()
     return RemoteAction("action_save_lead", None)
 
@@ -174,3 +184,19 @@ def test_install_serves_models_with_the_sequential_graph_runner(patched):
     from bot.graph_runner import SequentialGraphRunner
 
     assert processor.DaskGraphRunner is SequentialGraphRunner
+
+
+def test_install_copies_trackers_as_they_stand_and_log_entries_only_for_debug(patched):
+    from rasa.core import processor
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    assert DialogueStateTracker.copy.cached
+    assert processor.copy is log_copies.LogEntryCopies
+
+
+def test_install_makes_the_wrapped_tracker_store_create_trackers(patched):
+    from rasa.core.tracker_store import AwaitableTrackerStore
+
+    from bot.conversation_store import wrapped_init_tracker
+
+    assert AwaitableTrackerStore.init_tracker is wrapped_init_tracker

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 import structlog
 from rasa.core.policies.rule_policy import RulePolicy
-from rasa.core.training import load_data
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.importers.importer import TrainingDataImporter
 
+from bot import rule_states
 from bot.rule_states import (
+    frozen_states,
     longest_rule,
     possible_rule_keys,
     recent_prediction_states,
     recent_states,
 )
-
-
-def trackers(root: Path, data: str, domain=None):
-    importer = TrainingDataImporter.load_from_config(
-        str(root / "config.yml"), str(root / "domain.yml"), [str(root / data)]
-    )
-    domain = domain or importer.get_domain()
-    return domain, load_data(importer, domain, augmentation_factor=0)
+from tests.story_trackers import every_point, load_trackers
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +28,8 @@ def project(project_root, tmp_path_factory):
     test stories' conversations (tests/stories) turned into trackers."""
     # RulePolicy deep-copies its states into a debug log entry; keep the output quiet
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
-    domain, training = trackers(project_root, "data")
-    _, conversations = trackers(project_root, "tests/stories", domain)
+    domain, training = load_trackers(project_root, "data")
+    _, conversations = load_trackers(project_root, "tests/stories", domain)
     storage = LocalModelStorage(tmp_path_factory.mktemp("rule-policy"))
     config = {
         **RulePolicy.get_default_config(),
@@ -50,13 +42,6 @@ def project(project_root, tmp_path_factory):
     policy.train(training, domain)
     yield policy, domain, conversations
     structlog.reset_defaults()
-
-
-def every_point(conversations):
-    """Each conversation as it stood before each of its actions, and at its end."""
-    for conversation in conversations:
-        for prior, _ in conversation.generate_all_prior_trackers():
-            yield prior
 
 
 @pytest.mark.parametrize("count", [1, 2, 5, 12, 1000])
@@ -109,13 +94,63 @@ def test_possible_rule_keys_are_rasas_at_every_point_of_the_test_stories(project
     original = RulePolicy._get_possible_keys
     fast = possible_rule_keys(original)
     found = 0
-    for tracker in every_point(conversations):
+    remembered = []
+    for _ in range(2):  # the second time, every answer is a remembered one
+        for tracker in every_point(conversations):
+            states = domain.states_for_tracker_history(tracker)
+            for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                expected = original(policy, lookup, states)
+                assert fast(policy, lookup, states) == expected
+                found += len(expected)
+        remembered.append(
+            sum(
+                len(rule_states.rule_table(policy, policy.lookup[name]).matches)
+                for name in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH)
+            )
+        )
+    assert found > 600  # rules did fit, not only empty sets compared
+    # the stories' 384 points share some recent histories; the second pass adds none
+    assert 0 < remembered[0] == remembered[1] < 2 * 384
+
+
+def test_remembered_keys_are_a_copy(project):
+    from rasa.core.policies.rule_policy import RULES
+
+    policy, domain, conversations = project
+    fast = possible_rule_keys(RulePolicy._get_possible_keys)
+    states = domain.states_for_tracker_history(list(every_point(conversations))[3])
+    first = fast(policy, policy.lookup[RULES], states)
+    first.add("changed by a caller")
+    assert "changed by a caller" not in fast(policy, policy.lookup[RULES], states)
+
+
+def test_memory_starts_again_when_full(project, monkeypatch):
+    policy, domain, conversations = project
+    monkeypatch.setattr(rule_states, "REMEMBERED_MATCHES", 3)
+    lookup = {'[{"prev_action": {"action_name": "action_listen"}}]': "b"}
+    fast = possible_rule_keys(RulePolicy._get_possible_keys)
+    for tracker in list(every_point(conversations))[:40]:
         states = domain.states_for_tracker_history(tracker)
-        for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
-            expected = original(policy, lookup, states)
-            assert fast(policy, lookup, states) == expected
-            found += len(expected)
-    assert found > 300  # rules did fit, not only empty sets compared
+        assert fast(policy, lookup, states) == RulePolicy._get_possible_keys(policy, lookup, states)
+        assert len(rule_states.rule_table(policy, lookup).matches) <= 3
+
+
+def test_states_that_cannot_be_remembered_are_still_matched(project):
+    policy, _, _ = project
+    lookup = {'[{"prev_action": {"action_name": "a"}}]': "b"}
+    states = [{"prev_action": {"action_name": "a"}, "user": {"text": ["not", "hashable"]}}]
+    fast = possible_rule_keys(RulePolicy._get_possible_keys)
+    assert fast(policy, lookup, states) == {'[{"prev_action": {"action_name": "a"}}]'}
+    assert rule_states.rule_table(policy, lookup).matches == {}
+
+
+def test_frozen_states_tell_states_apart_and_ignore_order():
+    one = {"user": {"intent": "faq", "entities": ("a",)}, "slots": {"s": (1.0,)}}
+    same = {"slots": {"s": (1.0,)}, "user": {"entities": ("a",), "intent": "faq"}}
+    other = {"user": {"intent": "faq", "entities": ("a",)}, "slots": {"s": (0.0,)}}
+    assert frozen_states([one]) == frozen_states([same])
+    assert frozen_states([one]) != frozen_states([other])
+    assert frozen_states([one, {}]) != frozen_states([one])
 
 
 def test_possible_rule_keys_follow_a_changed_lookup(project):

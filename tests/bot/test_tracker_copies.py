@@ -1,0 +1,143 @@
+"""A tracker copied as it stands is the tracker Rasa's replaying copy makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    AllSlotsReset,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    FollowupAction,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_copies import copy_as_it_stands, direct_copies
+from tests.story_trackers import every_point, load_trackers
+
+REPLAY = DialogueStateTracker.copy
+
+
+def state(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """Everything a tracker holds, comparable: its attributes, its slots' attributes, its
+    events (the same objects, in order) and their history limit."""
+    attributes = {k: v for k, v in vars(tracker).items() if k not in ("slots", "events")}
+    return {
+        **attributes,
+        "slots": {name: vars(slot) for name, slot in tracker.slots.items()},
+        "events": [id(event) for event in tracker.events],
+        "maxlen": tracker.events.maxlen,
+        "current_state": tracker.current_state(),
+    }
+
+
+def assert_same_copy(tracker: DialogueStateTracker) -> None:
+    replayed, direct = REPLAY(tracker), copy_as_it_stands(tracker)
+    assert type(direct) is type(replayed)
+    assert state(direct) == state(replayed)
+
+
+@pytest.fixture(scope="module")
+def story_points(project_root):
+    domain, conversations = load_trackers(project_root, "tests/stories")
+    return domain, list(every_point(conversations))
+
+
+def test_copies_are_the_replays_at_every_point_of_the_test_stories(story_points):
+    domain, points = story_points
+    assert len(points) > 300
+    looping = 0
+    for tracker in points:
+        tracker.model_id, tracker.assistant_id = "model", "assistant"  # not carried over
+        assert_same_copy(tracker)
+        looping += tracker.active_loop is not None
+    assert looping > 20  # forms were running at some of them
+
+
+def conversation(domain, max_event_history: int | None = None) -> Iterator[DialogueStateTracker]:
+    """A conversation through every kind of event that changes the state, after each."""
+    slot = domain.slots[0].name
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+        SlotSet(slot, True),
+        ActionExecuted("lead_form"),
+        ActiveLoop("lead_form"),
+        ActionExecuted("action_listen"),
+        UserUttered("what", {"name": "faq", "confidence": 0.9}),
+        LoopInterrupted(True),
+        ActionExecutionRejected("lead_form"),
+        BotUttered("an answer"),
+        FollowupAction("lead_form"),
+        ActionExecuted("lead_form"),
+        ActionReverted(),
+        UserUtteranceReverted(),
+        ConversationPaused(),
+        ConversationResumed(),
+        ActiveLoop(None),
+        SlotSet(slot, ["a", "list"]),
+        AllSlotsReset(),
+        Restarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("again", {"name": "greet", "confidence": 1.0}),
+    ]
+    for index, event in enumerate(events):
+        event.timestamp = 1000.0 + index
+    for index in range(len(events)):
+        tracker = DialogueStateTracker("visitor", domain.slots, max_event_history)
+        for event in events[: index + 1]:
+            tracker.update(event)
+        yield tracker
+
+
+@pytest.mark.parametrize("max_event_history", [None, 100])
+def test_copies_are_the_replays_through_every_kind_of_event(story_points, max_event_history):
+    domain, _ = story_points
+    for tracker in conversation(domain, max_event_history):
+        assert_same_copy(tracker)
+
+
+def test_a_tracker_that_dropped_events_is_replayed(story_points):
+    domain, _ = story_points
+    copy = direct_copies(REPLAY)
+    for tracker in conversation(domain, max_event_history=5):
+        assert state(copy(tracker)) == state(REPLAY(tracker))
+
+
+def test_a_copy_changes_apart_from_its_original(story_points):
+    domain, _ = story_points
+    tracker = list(conversation(domain))[8]  # the lead form is active
+    before = state(tracker)
+    copied = copy_as_it_stands(tracker)
+    copied.update(LoopInterrupted(True))
+    copied.update(SlotSet(domain.slots[0].name, "changed"))
+    copied.update(ActionExecuted("utter_greet"))
+    assert state(tracker) == before
+
+
+def test_the_patch_keeps_the_replay_for_trackers_of_other_kinds(story_points):
+    domain, _ = story_points
+    copy = direct_copies(lambda tracker: "replayed")
+
+    class Training(DialogueStateTracker):
+        pass
+
+    assert copy(Training("visitor", domain.slots)) == "replayed"
+    assert copy(DialogueStateTracker("visitor", None)) == "replayed"  # AnySlotDict
+    copied = copy(DialogueStateTracker("visitor", domain.slots))
+    assert isinstance(copied, DialogueStateTracker)
