@@ -85,9 +85,10 @@ def event_row(sender_id: str, event: Event) -> dict[str, Any]:
 
 
 def wrapped_init_tracker(self: Any, sender_id: str) -> DialogueStateTracker:
-    """``AwaitableTrackerStore.init_tracker``: the wrapped store's own.
+    """``init_tracker`` of Rasa's tracker store wrappers (``FailSafeTrackerStore``,
+    ``AwaitableTrackerStore``): the wrapped store's own.
 
-    Rasa's server wraps the configured store in an ``AwaitableTrackerStore``, which
+    Rasa's server wraps the configured store in a ``FailSafeTrackerStore``, which
     creates a new conversation's tracker itself, without the wrapped store's
     ``max_event_history``, and without the stored-event count this store puts on the
     trackers it makes; the first save of every conversation then counted its events

@@ -46,9 +46,15 @@ copied as it stands, not rebuilt by replaying its events (bot/tracker_copies.py)
 8. Debug log entries no longer deep-copy their contents while debug logging is off
 (bot/log_copies.py).
 
-9. The wrapper Rasa puts around the tracker store creates new conversations' trackers
+9. The wrappers Rasa puts around the tracker store create new conversations' trackers
 through the wrapped store (bot/conversation_store.py), which knows they have nothing
-stored yet.
+stored yet. And whether the domain is empty, which Rasa asks of every message by
+building the domain's whole dictionary and an empty domain's, is worked out once per
+domain.
+
+10. A tracker's applied events (worked out several times a turn) test each event's type
+once, not with ``isinstance`` against Rasa's abstract event classes again and again
+(bot/applied_events.py).
 
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
@@ -69,6 +75,7 @@ import aiohttp
 
 from bot import log_copies, slot_copies
 from bot.action_fallback import apologising, form_apologising
+from bot.applied_events import typed_once
 from bot.conversation_store import wrapped_init_tracker
 from bot.fast_json import endpoint_session
 from bot.graph_runner import SequentialGraphRunner
@@ -174,6 +181,22 @@ def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any], static: bool =
     setattr(owner, name, staticmethod(wrapped) if static else wrapped)
 
 
+def remembered_emptiness(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``Domain.is_empty``, worked out once per domain: a loaded domain is not changed
+    (Rasa makes a new one to merge or update), and the answer compares its whole
+    dictionary with an empty domain's, made anew each time (~2% of the Rasa process's
+    CPU under load: ``MessageProcessor`` asks for every message)."""
+
+    @functools.wraps(original)
+    def is_empty(self: Any) -> bool:
+        known = self.__dict__.get("_remembered_is_empty")
+        if known is None:
+            known = self.__dict__["_remembered_is_empty"] = original(self)
+        return known
+
+    return is_empty
+
+
 def install() -> None:
     """Patch Rasa's RemoteAction, Event, endpoint sessions, model loading and message
     handling in this process (idempotent)."""
@@ -183,7 +206,8 @@ def install() -> None:
     from rasa.core.actions.forms import FormAction
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import AwaitableTrackerStore
+    from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
@@ -198,8 +222,11 @@ def install() -> None:
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
     slot_copies.install()
     _wrap_once(DialogueStateTracker, "copy", direct_copies)
+    _wrap_once(DialogueStateTracker, "applied_events", typed_once)
     log_copies.install()
     AwaitableTrackerStore.init_tracker = wrapped_init_tracker
+    FailSafeTrackerStore.init_tracker = wrapped_init_tracker
+    _wrap_once(Domain, "is_empty", remembered_emptiness)
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)

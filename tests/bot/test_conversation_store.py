@@ -87,14 +87,17 @@ def test_the_stored_tracker_reads_back_as_saved(store):
     assert again.get_slot("contact_name") == "Visitor 1"
 
 
-def test_rasas_wrapper_creates_trackers_that_are_not_counted(store, url, statements, monkeypatch):
-    from rasa.core.tracker_store import AwaitableTrackerStore
+@pytest.mark.parametrize("wrapper", ["FailSafeTrackerStore", "AwaitableTrackerStore"])
+def test_rasas_wrappers_create_trackers_that_are_not_counted(
+    store, url, statements, monkeypatch, wrapper
+):
+    from rasa.core import tracker_store
 
     from bot.conversation_store import wrapped_init_tracker
 
-    monkeypatch.setattr(AwaitableTrackerStore, "init_tracker", wrapped_init_tracker)
-    wrapper = AwaitableTrackerStore(store)
-    tracker = run(wrapper.get_or_create_tracker("v1"))
+    cls = getattr(tracker_store, wrapper)
+    monkeypatch.setattr(cls, "init_tracker", wrapped_init_tracker)
+    tracker = run(cls(store).get_or_create_tracker("v1"))
     assert getattr(tracker, STORED_EVENTS) == len(tracker.events) == 1
     assert [d["event"] for _, d in stored_rows(url)] == ["action"]
     assert not [s for s in statements if "count(" in s.lower()]

@@ -146,3 +146,40 @@ def test_clean_up_of_a_lock_already_gone_leaves_nothing(prefix):
     lock_store = store(ConversationLockStore, prefix)
     lock_store.cleanup("visitor", 0)
     assert lock_store.get_lock("visitor") is None
+
+
+def test_a_message_first_in_the_queue_is_served_in_three_round_trips(prefix):
+    lock_store = store(ConversationLockStore, prefix)
+    sent = redis_commands(lock_store)
+
+    async def message() -> None:
+        async with lock_store.lock("visitor") as lock:
+            assert [t.number for t in lock.tickets] == [0]
+            assert sent == ["GET", "SET"]  # issued, and served from the lock written
+
+    asyncio.run(message())
+    assert sent == ["GET", "SET", "GET", "DEL"]
+    assert lock_store.get_lock("visitor") is None
+
+
+def test_a_message_behind_another_waits_for_it(prefix):
+    lock_store = store(ConversationLockStore, prefix)
+    first = lock_store.issue_ticket("visitor", 30)
+    order: list[str] = []
+
+    async def held_then_released() -> None:
+        await asyncio.sleep(0.15)
+        order.append("first done")
+        lock_store.cleanup("visitor", first)
+
+    async def message() -> None:
+        async with lock_store.lock("visitor", wait_time_in_seconds=0.05) as lock:
+            order.append("second served")
+            assert not lock.is_locked(first + 1)
+
+    async def both() -> None:
+        await asyncio.gather(held_then_released(), message())
+
+    asyncio.run(both())
+    assert order == ["first done", "second served"]
+    assert lock_store.get_lock("visitor") is None

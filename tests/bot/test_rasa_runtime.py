@@ -51,9 +51,15 @@ def patched(monkeypatch):
     from rasa.shared.core.trackers import DialogueStateTracker
 
     monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.copy)
+    monkeypatch.setattr(DialogueStateTracker, "applied_events", DialogueStateTracker.applied_events)
     from rasa.core.tracker_store import AwaitableTrackerStore
 
     monkeypatch.setattr(AwaitableTrackerStore, "init_tracker", AwaitableTrackerStore.init_tracker)
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    monkeypatch.setattr(FailSafeTrackerStore, "init_tracker", FailSafeTrackerStore.init_tracker)
+    monkeypatch.setattr(Domain, "is_empty", Domain.is_empty)
     for name in log_copies.LOGGING_MODULES:
         module = importlib.import_module(name)
         monkeypatch.setattr(module, "copy", module.copy)
@@ -191,6 +197,7 @@ def test_install_copies_trackers_as_they_stand_and_log_entries_only_for_debug(pa
     from rasa.shared.core.trackers import DialogueStateTracker
 
     assert DialogueStateTracker.copy.cached
+    assert DialogueStateTracker.applied_events.cached
     assert processor.copy is log_copies.LogEntryCopies
 
 
@@ -200,3 +207,19 @@ def test_install_makes_the_wrapped_tracker_store_create_trackers(patched):
     from bot.conversation_store import wrapped_init_tracker
 
     assert AwaitableTrackerStore.init_tracker is wrapped_init_tracker
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    assert FailSafeTrackerStore.init_tracker is wrapped_init_tracker
+
+
+def test_a_domains_emptiness_is_worked_out_once(domain):
+    from rasa.shared.core.domain import Domain
+
+    asked = []
+    is_empty = rasa_runtime.remembered_emptiness(
+        lambda self: asked.append(self) or Domain.is_empty(self)
+    )
+    assert is_empty(domain) is False and is_empty(domain) is False
+    empty = Domain.empty()
+    assert is_empty(empty) is True and is_empty(empty) is True
+    assert asked == [domain, empty]

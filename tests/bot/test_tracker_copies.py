@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from rasa.shared.core.events import (
     ActionExecuted,
-    ActionExecutionRejected,
-    ActionReverted,
-    ActiveLoop,
-    AllSlotsReset,
-    BotUttered,
-    ConversationPaused,
-    ConversationResumed,
-    FollowupAction,
     LoopInterrupted,
-    Restarted,
-    SessionStarted,
     SlotSet,
-    UserUtteranceReverted,
-    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_copies import copy_as_it_stands, direct_copies
-from tests.story_trackers import every_point, load_trackers
+from tests.story_trackers import every_point, load_trackers, through_every_kind_of_event
 
 REPLAY = DialogueStateTracker.copy
 
@@ -67,61 +54,23 @@ def test_copies_are_the_replays_at_every_point_of_the_test_stories(story_points)
     assert looping > 20  # forms were running at some of them
 
 
-def conversation(domain, max_event_history: int | None = None) -> Iterator[DialogueStateTracker]:
-    """A conversation through every kind of event that changes the state, after each."""
-    slot = domain.slots[0].name
-    events = [
-        ActionExecuted("action_session_start"),
-        SessionStarted(),
-        ActionExecuted("action_listen"),
-        UserUttered("hi", {"name": "greet", "confidence": 1.0}),
-        SlotSet(slot, True),
-        ActionExecuted("lead_form"),
-        ActiveLoop("lead_form"),
-        ActionExecuted("action_listen"),
-        UserUttered("what", {"name": "faq", "confidence": 0.9}),
-        LoopInterrupted(True),
-        ActionExecutionRejected("lead_form"),
-        BotUttered("an answer"),
-        FollowupAction("lead_form"),
-        ActionExecuted("lead_form"),
-        ActionReverted(),
-        UserUtteranceReverted(),
-        ConversationPaused(),
-        ConversationResumed(),
-        ActiveLoop(None),
-        SlotSet(slot, ["a", "list"]),
-        AllSlotsReset(),
-        Restarted(),
-        ActionExecuted("action_listen"),
-        UserUttered("again", {"name": "greet", "confidence": 1.0}),
-    ]
-    for index, event in enumerate(events):
-        event.timestamp = 1000.0 + index
-    for index in range(len(events)):
-        tracker = DialogueStateTracker("visitor", domain.slots, max_event_history)
-        for event in events[: index + 1]:
-            tracker.update(event)
-        yield tracker
-
-
 @pytest.mark.parametrize("max_event_history", [None, 100])
 def test_copies_are_the_replays_through_every_kind_of_event(story_points, max_event_history):
     domain, _ = story_points
-    for tracker in conversation(domain, max_event_history):
+    for tracker in through_every_kind_of_event(domain, max_event_history):
         assert_same_copy(tracker)
 
 
 def test_a_tracker_that_dropped_events_is_replayed(story_points):
     domain, _ = story_points
     copy = direct_copies(REPLAY)
-    for tracker in conversation(domain, max_event_history=5):
+    for tracker in through_every_kind_of_event(domain, max_event_history=5):
         assert state(copy(tracker)) == state(REPLAY(tracker))
 
 
 def test_a_copy_changes_apart_from_its_original(story_points):
     domain, _ = story_points
-    tracker = list(conversation(domain))[8]  # the lead form is active
+    tracker = list(through_every_kind_of_event(domain))[8]  # the lead form is active
     before = state(tracker)
     copied = copy_as_it_stands(tracker)
     copied.update(LoopInterrupted(True))
