@@ -118,11 +118,35 @@ def recent_prediction_states(original: Callable[..., list[State]]) -> Callable[.
             or self.supported_data() == SupportedData.ML_DATA
         ):
             return original(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
-        states = recent_states(tracker, domain, max(1, longest_rule(self)))
+        states = remembered_recent_states(tracker, domain, max(1, longest_rule(self)))
         featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
 
     return _prediction_states
+
+
+# the attribute on a tracker: its recent states, and what they were built from
+RECENT_STATES = "_recent_states"
+
+
+def remembered_recent_states(
+    tracker: DialogueStateTracker, domain: Domain, count: int
+) -> list[State]:
+    """``recent_states``, built once for the same tracker, events and domain, and handed
+    out as a copy each time (the featurizer then drops parts of the last state).
+
+    Right after a visitor's message, RulePolicy looks for rules twice on the same
+    tracker (matching the message's text, then its intent), so the events were
+    replayed twice. The states are remembered on the tracker with what they were
+    built from: its number of events and its last event (events are only ever
+    appended to a tracker as it is served), the domain and the count."""
+    events = tracker.events
+    built_from = (len(events), id(events[-1]) if events else None, id(domain), count)
+    remembered = tracker.__dict__.get(RECENT_STATES)
+    if remembered is None or remembered[0] != built_from:
+        remembered = (built_from, recent_states(tracker, domain, count))
+        tracker.__dict__[RECENT_STATES] = remembered
+    return [{name: dict(part) for name, part in state.items()} for state in remembered[1]]
 
 
 def possible_rule_keys(original: Callable[..., set[str]]) -> Callable[..., set[str]]:

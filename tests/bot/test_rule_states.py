@@ -10,6 +10,7 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import ActionExecuted
 
 from bot import rule_states
 from bot.rule_states import (
@@ -173,3 +174,32 @@ def test_a_policy_with_its_own_rule_check_keeps_rasas_search(project):
     fast = possible_rule_keys(lambda self, lookup, states: {"rasa's"})
     custom = Custom.__new__(Custom)
     assert fast(custom, {"k": "v"}, [{}]) == {"rasa's"}
+
+
+def test_recent_states_are_built_once_for_both_rule_searches_after_a_message(project, monkeypatch):
+    """Right after a message RulePolicy searches its rules by text, then by intent: one
+    replay of the events serves both, and a changed tracker gets new states."""
+    policy, domain, conversations = project
+    built = []
+    rasas = RulePolicy._prediction_states
+    replay = rule_states.recent_states
+    monkeypatch.setattr(rule_states, "recent_states", lambda *a: built.append(a[0]) or replay(*a))
+    monkeypatch.setattr(
+        RulePolicy, "_prediction_states", recent_prediction_states(RulePolicy._prediction_states)
+    )
+    after_message = [
+        t for t in every_point(conversations) if t.latest_action_name == "action_listen"
+    ]
+    tracker = next(t for t in after_message if t.latest_message.intent.get("name"))
+    policy.predict_action_probabilities(tracker, domain)
+    assert built == [tracker]
+    text_states = policy._prediction_states(tracker, domain, True)
+    intent_states = policy._prediction_states(tracker, domain, False)
+    assert built == [tracker]  # still the one replay
+    assert text_states != intent_states  # each got its own copy to trim
+    for use_text, states in ((True, text_states), (False, intent_states)):
+        full = rasas(policy, tracker, domain, use_text)
+        assert states == full[-len(states) :]
+    tracker.update(ActionExecuted("utter_greet"))
+    policy._prediction_states(tracker, domain, False)
+    assert built == [tracker, tracker]
