@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.session import dispose_engines, session_factory
 from tests.databases import postgres_database
+from tests.story_trackers import every_point, load_trackers
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -64,3 +65,11 @@ def make_lead(factory):
             return lead.id
 
     return make
+
+
+@pytest.fixture(scope="module")
+def story_points(project_root):
+    """The project's domain, and the test stories' conversations as trackers at every
+    point (before each action, and at the end): made anew for each test module."""
+    domain, conversations = load_trackers(project_root, "tests/stories")
+    return domain, list(every_point(conversations))

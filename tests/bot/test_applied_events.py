@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -22,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import applied_events as module
 from bot.applied_events import applied_events, kinds, typed_once
-from tests.story_trackers import every_point, load_trackers, through_every_kind_of_event
+from tests.story_trackers import through_every_kind_of_event
 
 RASAS = DialogueStateTracker.applied_events
 
@@ -33,14 +32,8 @@ def assert_rasas(tracker: DialogueStateTracker) -> None:
     assert [id(e) for e in got] == [id(e) for e in expected], [str(e) for e in tracker.events]
 
 
-@pytest.fixture(scope="module")
-def domain_and_points(project_root):
-    domain, conversations = load_trackers(project_root, "tests/stories")
-    return domain, list(every_point(conversations))
-
-
-def test_rasas_at_every_point_of_the_test_stories(domain_and_points):
-    domain, points = domain_and_points
+def test_rasas_at_every_point_of_the_test_stories(story_points):
+    domain, points = story_points
     looping = 0
     for tracker in points:
         assert_rasas(tracker)
@@ -48,8 +41,8 @@ def test_rasas_at_every_point_of_the_test_stories(domain_and_points):
     assert looping > 20  # forms were running at some of them
 
 
-def test_rasas_through_every_kind_of_event(domain_and_points):
-    domain, _ = domain_and_points
+def test_rasas_through_every_kind_of_event(story_points):
+    domain, _ = story_points
     for tracker in through_every_kind_of_event(domain):
         assert_rasas(tracker)
 
@@ -79,8 +72,8 @@ def random_event(draw: random.Random, slot: str):
     )()
 
 
-def test_rasas_on_random_conversations(domain_and_points):
-    domain, _ = domain_and_points
+def test_rasas_on_random_conversations(story_points):
+    domain, _ = story_points
     draw = random.Random(20261128)
     slot = domain.slots[0].name
     collapsed = 0
@@ -106,8 +99,8 @@ def test_a_type_counts_as_every_class_it_derives_from():
     assert kinds(BotUttered("x")) == frozenset()
 
 
-def test_the_patch_keeps_rasas_method_for_other_trackers(domain_and_points, monkeypatch):
-    domain, _ = domain_and_points
+def test_the_patch_keeps_rasas_method_for_other_trackers(story_points, monkeypatch):
+    domain, _ = story_points
     applied = typed_once(lambda tracker: "rasa's")
 
     class Training(DialogueStateTracker):

@@ -13,7 +13,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_copies import copy_as_it_stands, direct_copies
-from tests.story_trackers import every_point, load_trackers, through_every_kind_of_event
+from tests.story_trackers import through_every_kind_of_event
 
 REPLAY = DialogueStateTracker.copy
 
@@ -35,12 +35,6 @@ def assert_same_copy(tracker: DialogueStateTracker) -> None:
     replayed, direct = REPLAY(tracker), copy_as_it_stands(tracker)
     assert type(direct) is type(replayed)
     assert state(direct) == state(replayed)
-
-
-@pytest.fixture(scope="module")
-def story_points(project_root):
-    domain, conversations = load_trackers(project_root, "tests/stories")
-    return domain, list(every_point(conversations))
 
 
 def test_copies_are_the_replays_at_every_point_of_the_test_stories(story_points):
