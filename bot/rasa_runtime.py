@@ -56,6 +56,9 @@ domain.
 once, not with ``isinstance`` against Rasa's abstract event classes again and again
 (bot/applied_events.py).
 
+11. The state sent to the action server has the active loop copied one level deep, not
+deep-copied by ``dataclasses.asdict`` (bot/tracker_state.py).
+
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
 """
@@ -83,6 +86,7 @@ from bot.reply_check import reply_is_valid
 from bot.retried_messages import answering_repeats, refusing_repeats
 from bot.rule_states import possible_rule_keys, recent_prediction_states
 from bot.tracker_copies import direct_copies
+from bot.tracker_state import shallow_loop_states
 
 
 def cached_reply_check(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., bool]:
@@ -223,6 +227,7 @@ def install() -> None:
     slot_copies.install()
     _wrap_once(DialogueStateTracker, "copy", direct_copies)
     _wrap_once(DialogueStateTracker, "applied_events", typed_once)
+    _wrap_once(DialogueStateTracker, "current_state", shallow_loop_states)
     log_copies.install()
     AwaitableTrackerStore.init_tracker = wrapped_init_tracker
     FailSafeTrackerStore.init_tracker = wrapped_init_tracker
