@@ -39,7 +39,7 @@ def shallow_loop_states(original: Callable[..., dict[str, Any]]) -> Callable[...
     @functools.wraps(original)
     def current_state(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         loop = self.active_loop
-        if loop is None or not dataclasses.is_dataclass(loop):
+        if loop is None:
             return original(self, *args, **kwargs)
         self.active_loop = None
         try:
