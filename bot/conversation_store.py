@@ -25,6 +25,12 @@ third of the Rasa process's CPU. Two parts of that are avoidable:
   a commit survives the Rasa process crashing or being killed, and only a power loss
   or an operating-system crash can lose the last commits; that is what SQLite
   recommends for WAL. (PostgreSQL's durability is left as configured on the server.)
+- Each message, the conversation was read back and its tracker rebuilt from the stored
+  events, though in one process it is usually the tracker saved a moment before. The
+  trackers of the conversations served last are kept in memory (bot/kept_trackers.py)
+  and one is reused after a single aggregate query shows that the store still holds
+  exactly its events (as many, the latest at the same time): anything another replica
+  or an erasure did since sends the message to the store as before.
 - A pooled connection the server has cut (PostgreSQL restarted, a failover) costs no
   turn: a read, or a write that failed before its commit, is run again on a new
   connection (``_reconnecting``), rather than every connection being checked with a
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -47,10 +53,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from bot import fast_json
+from bot.kept_trackers import KeptTrackers
 from bot.tracker_store import SQLITE_BUSY_TIMEOUT
 
-# the attribute on a tracker: how many of its events are in the store
+# the attributes on a tracker: how many of its events are in the store, and the latest
+# timestamp among them
 STORED_EVENTS = "_stored_event_count"
+LATEST_STORED = "_latest_stored_timestamp"
 
 T = TypeVar("T")
 
@@ -84,6 +93,11 @@ def event_row(sender_id: str, event: Event) -> dict[str, Any]:
     }
 
 
+def _latest_timestamp(events: Iterable[Event]) -> float | None:
+    """The latest timestamp of ``events`` (None if there are none)."""
+    return max((event.timestamp for event in events), default=None)
+
+
 def wrapped_init_tracker(self: Any, sender_id: str) -> DialogueStateTracker:
     """``init_tracker`` of Rasa's tracker store wrappers (``FailSafeTrackerStore``,
     ``AwaitableTrackerStore``): the wrapped store's own.
@@ -101,6 +115,7 @@ class ConversationTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._kept = KeptTrackers()
         url = self.engine.url
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens and closes a SQLite file's connection for every
@@ -125,29 +140,49 @@ class ConversationTrackerStore(SQLTrackerStore):
         setattr(tracker, STORED_EVENTS, 0)
         return tracker
 
-    @functools.cache  # noqa: B019 - two statements per store, for the store's lifetime
-    def _events_statement(self, all_sessions: bool) -> Any:
-        """Rasa's query for a conversation's events (``_event_query``), ``data`` only:
-        all of them, or those from the latest session start on (all if it has none)."""
+    def _conversation_filter(self, all_sessions: bool) -> Any:
+        """Rasa's condition (``_event_query``) for a conversation's events: all of them,
+        or those from the latest session start on (all if it has none)."""
         events = self.SQLEvent.__table__
         sender = bindparam("sender_id")
-        statement = select(events.c.data).where(events.c.sender_id == sender)
-        if not all_sessions:
-            session_start = (
-                select(func.max(events.c.timestamp))
-                .where(events.c.sender_id == sender)
-                .where(events.c.type_name == SessionStarted.type_name)
-                .scalar_subquery()
-            )
-            statement = statement.where(
-                or_(events.c.timestamp >= session_start, session_start.is_(None))
-            )
-        return statement.order_by(events.c.id)
+        condition = events.c.sender_id == sender
+        if all_sessions:
+            return condition
+        session_start = (
+            select(func.max(events.c.timestamp))
+            .where(events.c.sender_id == sender)
+            .where(events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        return condition & or_(events.c.timestamp >= session_start, session_start.is_(None))
+
+    @functools.cache  # noqa: B019 - two statements per store, for the store's lifetime
+    def _events_statement(self, all_sessions: bool) -> Any:
+        """Rasa's query for a conversation's events, ``data`` only."""
+        events = self.SQLEvent.__table__
+        return (
+            select(events.c.data)
+            .where(self._conversation_filter(all_sessions))
+            .order_by(events.c.id)
+        )
+
+    @functools.cached_property
+    def _stored_statement(self) -> Any:
+        """How many events of the latest session are stored, and the latest timestamp."""
+        events = self.SQLEvent.__table__
+        return select(func.count(), func.max(events.c.timestamp)).where(
+            self._conversation_filter(False)
+        )
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        """Rasa's query (the latest session's events, or all), reading only ``data``."""
+        """The kept tracker if the store still holds exactly what it held when saved, else
+        Rasa's query (the latest session's events, or all), reading only ``data``."""
+        if not fetch_events_from_all_sessions:
+            kept = self._kept.take(sender_id, self.domain)
+            if kept is not None and self._holds_what_was_saved(kept):
+                return kept
         statement = self._events_statement(fetch_events_from_all_sessions)
         rows = self._reconnecting(
             lambda connection: connection.execute(statement, {"sender_id": sender_id}).all()
@@ -160,23 +195,45 @@ class ConversationTrackerStore(SQLTrackerStore):
         if not fetch_events_from_all_sessions:
             # what a save would count: the events since the latest session start
             setattr(tracker, STORED_EVENTS, len(tracker.events))
+            setattr(tracker, LATEST_STORED, _latest_timestamp(tracker.events))
         return tracker
+
+    def _holds_what_was_saved(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the store holds the tracker's events and no others for its latest
+        session: as many, the latest at the same time. Another replica's events, a new
+        session or an erasure since change one or the other; events added to the
+        tracker and not saved (a failed message) make it differ from the store."""
+        stored = stored_event_count(tracker)
+        if stored is None or stored != len(tracker.events):
+            return False
+        count, latest = self._reconnecting(
+            lambda connection: connection.execute(
+                self._stored_statement, {"sender_id": tracker.sender_id}
+            ).one()
+        )
+        return count == stored and latest == getattr(tracker, LATEST_STORED, None)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events added since the tracker was read or last saved, in one
         statement (a tracker this store did not read is saved as Rasa saves it)."""
         stored = stored_event_count(tracker)
+        self._kept.drop(tracker.sender_id)
         if stored is None:
             await super().save(tracker)
-        else:
-            await self.stream_events(tracker)
-            rows = [
-                event_row(tracker.sender_id, event)
-                for event in itertools.islice(tracker.events, stored, len(tracker.events))
-            ]
-            if rows:
-                self._reconnecting(self._insert_rows, rows)
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+            return
+        await self.stream_events(tracker)
+        added = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+        if added:
+            self._reconnecting(self._insert_rows, [event_row(tracker.sender_id, e) for e in added])
         setattr(tracker, STORED_EVENTS, len(tracker.events))
+        # A new session is read back without the old one's events, and a subclass (say,
+        # training's trackers) is not what a read makes: neither is kept.
+        if type(tracker) is DialogueStateTracker and not any(
+            isinstance(event, SessionStarted) for event in added
+        ):
+            setattr(tracker, LATEST_STORED, _latest_timestamp(tracker.events))
+            self._kept.keep(tracker, self.domain)
 
     def _insert_rows(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
         """The rows in one multi-row INSERT, committed."""
