@@ -30,7 +30,9 @@ third of the Rasa process's CPU. Two parts of that are avoidable:
   trackers of the conversations served last are kept in memory (bot/kept_trackers.py)
   and one is reused after a single aggregate query shows that the store still holds
   exactly its events (as many, the latest at the same time): anything another replica
-  or an erasure did since sends the message to the store as before.
+  or an erasure did since sends the message to the store as before. Replicas sharing
+  the store keep none: nginx spreads a conversation's messages over them, so most
+  kept trackers would be stale and cost a query more (bot/launch.py).
 - A pooled connection the server has cut (PostgreSQL restarted, a failover) costs no
   turn: a read, or a write that failed before its commit, is run again on a new
   connection (``_reconnecting``), rather than every connection being checked with a
@@ -53,7 +55,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from bot import fast_json
-from bot.kept_trackers import KeptTrackers
+from bot.kept_trackers import KEPT_CONVERSATIONS, KeptTrackers
 from bot.tracker_store import SQLITE_BUSY_TIMEOUT
 
 # the attributes on a tracker: how many of its events are in the store, and the latest
@@ -113,9 +115,13 @@ def wrapped_init_tracker(self: Any, sender_id: str) -> DialogueStateTracker:
 class ConversationTrackerStore(SQLTrackerStore):
     """Rasa's SQLTrackerStore, remembering what it stored; SQLite in WAL mode."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kept_conversations: int | str | None = None, **kwargs: Any):
+        """Rasa's store; ``kept_conversations`` (endpoints.yml) is how many conversations'
+        trackers to keep in memory between messages: KEPT_CONVERSATIONS if not given,
+        none if 0 (see bot/launch.py for when)."""
         super().__init__(*args, **kwargs)
-        self._kept = KeptTrackers()
+        kept = KEPT_CONVERSATIONS if kept_conversations in (None, "") else int(kept_conversations)
+        self._kept = KeptTrackers(size=kept) if kept > 0 else None
         url = self.engine.url
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens and closes a SQLite file's connection for every
@@ -179,7 +185,7 @@ class ConversationTrackerStore(SQLTrackerStore):
     ) -> DialogueStateTracker | None:
         """The kept tracker if the store still holds exactly what it held when saved, else
         Rasa's query (the latest session's events, or all), reading only ``data``."""
-        if not fetch_events_from_all_sessions:
+        if not fetch_events_from_all_sessions and self._kept is not None:
             kept = self._kept.take(sender_id, self.domain)
             if kept is not None and self._holds_what_was_saved(kept):
                 return kept
@@ -217,7 +223,8 @@ class ConversationTrackerStore(SQLTrackerStore):
         """Store the events added since the tracker was read or last saved, in one
         statement (a tracker this store did not read is saved as Rasa saves it)."""
         stored = stored_event_count(tracker)
-        self._kept.drop(tracker.sender_id)
+        if self._kept is not None:
+            self._kept.drop(tracker.sender_id)
         if stored is None:
             await super().save(tracker)
             setattr(tracker, STORED_EVENTS, len(tracker.events))
@@ -229,8 +236,10 @@ class ConversationTrackerStore(SQLTrackerStore):
         setattr(tracker, STORED_EVENTS, len(tracker.events))
         # A new session is read back without the old one's events, and a subclass (say,
         # training's trackers) is not what a read makes: neither is kept.
-        if type(tracker) is DialogueStateTracker and not any(
-            isinstance(event, SessionStarted) for event in added
+        if (
+            self._kept is not None
+            and type(tracker) is DialogueStateTracker
+            and not any(isinstance(event, SessionStarted) for event in added)
         ):
             setattr(tracker, LATEST_STORED, _latest_timestamp(tracker.events))
             self._kept.keep(tracker, self.domain)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rasa.shared.core.trackers import DialogueStateTracker
+if TYPE_CHECKING:  # Rasa is not imported by what only reads the settings (bot/launch.py)
+    from rasa.shared.core.trackers import DialogueStateTracker
 
 # How many conversations a process keeps, and for how long one not used (a visitor who
 # stopped chatting). Few: every kept tracker is thousands of live objects that each of

@@ -394,3 +394,10 @@ def test_a_new_domain_gets_trackers_read_from_the_store(store):
     store.domain = Domain.from_dict(DOMAIN.as_dict())
     again = run(store.retrieve("v1"))
     assert again is not tracker and same_state(again, tracker)
+
+
+def test_a_store_told_to_keep_none_reads_every_message(url):
+    store = ConversationTrackerStore(domain=DOMAIN, host=url, kept_conversations="0")
+    tracker = served(store)
+    again = run(store.retrieve("v1"))
+    assert again is not tracker and same_state(again, tracker)

@@ -77,6 +77,15 @@ def test_rasa_environment_shares_postgres_and_redis_between_replicas(tmp_path):
     )
     assert env["LOCK_STORE_PASSWORD"] == "p@ss"
     assert env["TICKET_LOCK_LIFETIME"] == "15"
+    # replicas share the store: no trackers kept in memory between messages
+    assert env["TRACKER_KEPT_CONVERSATIONS"] == "0"
+
+
+def test_one_rasa_process_keeps_its_last_conversations(tmp_path):
+    from bot.kept_trackers import KEPT_CONVERSATIONS
+
+    env = launch.rasa_environment(load_settings({}, root=tmp_path), base={})
+    assert env["TRACKER_KEPT_CONVERSATIONS"] == str(KEPT_CONVERSATIONS) != "0"
 
 
 def test_servers_keep_slow_connections_open(tmp_path):
