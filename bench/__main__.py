@@ -45,7 +45,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--visitors", type=int, default=20, help="concurrent visitors")
     parser.add_argument(
-        "--conversations", type=int, default=100, help="conversations per set-up's load phase"
+        "--conversations", type=int, default=400, help="conversations per set-up's load phase"
     )
     parser.add_argument(
         "--reuse-models",
