@@ -201,7 +201,8 @@ class ConversationTrackerStore(SQLTrackerStore):
         if not fetch_events_from_all_sessions:
             # what a save would count: the events since the latest session start
             setattr(tracker, STORED_EVENTS, len(tracker.events))
-            setattr(tracker, LATEST_STORED, _latest_timestamp(tracker.events))
+            if self._kept is not None:  # only a kept tracker is checked against it
+                setattr(tracker, LATEST_STORED, _latest_timestamp(tracker.events))
         return tracker
 
     def _holds_what_was_saved(self, tracker: DialogueStateTracker) -> bool:

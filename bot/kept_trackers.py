@@ -80,7 +80,7 @@ class KeptTrackers:
         """Drop the trackers kept longer than ``idle_seconds`` (the oldest come first)."""
         limit = self.clock() - self.idle_seconds
         while self._kept:
-            _, (_, _, kept_at) = next(iter(self._kept.items()))
+            _, _, kept_at = next(iter(self._kept.values()))
             if kept_at > limit:
                 break
             self._kept.popitem(last=False)
