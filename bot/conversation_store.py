@@ -33,6 +33,8 @@ third of the Rasa process's CPU. Two parts of that are avoidable:
   or an erasure did since sends the message to the store as before. Replicas sharing
   the store keep none: nginx spreads a conversation's messages over them, so most
   kept trackers would be stale and cost a query more (bot/launch.py).
+- Each event written or read keeps its stored JSON, which goes to the action server as
+  it is instead of being encoded again (bot/action_payloads.py).
 - A pooled connection the server has cut (PostgreSQL restarted, a failover) costs no
   turn: a read, or a write that failed before its commit, is run again on a new
   connection (``_reconnecting``), rather than every connection being checked with a
@@ -55,6 +57,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from bot import fast_json
+from bot.action_payloads import remember_json
 from bot.kept_trackers import KEPT_CONVERSATIONS, KeptTrackers
 from bot.tracker_store import SQLITE_BUSY_TIMEOUT
 
@@ -195,9 +198,14 @@ class ConversationTrackerStore(SQLTrackerStore):
         )
         if not self.domain or not rows:
             return None
+        stored = [data for (data,) in rows]
         tracker = DialogueStateTracker.from_dict(
-            sender_id, [fast_json.loads(data) for (data,) in rows], self.domain.slots
+            sender_id, [fast_json.loads(data) for data in stored], self.domain.slots
         )
+        # one event per row, in order, unless Rasa skipped a row it could not read
+        if len(tracker.events) == len(stored):
+            for event, data in zip(tracker.events, stored, strict=True):
+                remember_json(event, data)
         if not fetch_events_from_all_sessions:
             # what a save would count: the events since the latest session start
             setattr(tracker, STORED_EVENTS, len(tracker.events))
@@ -233,7 +241,10 @@ class ConversationTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         added = list(itertools.islice(tracker.events, stored, len(tracker.events)))
         if added:
-            self._reconnecting(self._insert_rows, [event_row(tracker.sender_id, e) for e in added])
+            rows = [event_row(tracker.sender_id, e) for e in added]
+            self._reconnecting(self._insert_rows, rows)
+            for event, row in zip(added, rows, strict=True):
+                remember_json(event, row["data"])
         setattr(tracker, STORED_EVENTS, len(tracker.events))
         # A new session is read back without the old one's events, and a subclass (say,
         # training's trackers) is not what a read makes: neither is kept.

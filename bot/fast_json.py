@@ -17,14 +17,39 @@ import aiohttp
 import orjson
 
 
+class RawJson:
+    """A value already encoded as JSON text, written into a document unchanged by
+    :func:`dumps` (an event as the tracker store holds it, say: bot/action_payloads.py)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text = text
+
+
+def _fragment(value: Any) -> orjson.Fragment:
+    """orjson's hook for what it cannot encode itself: a RawJson's text, as it is."""
+    if isinstance(value, RawJson):
+        return orjson.Fragment(value.text)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _decoded(value: Any) -> Any:
+    """The standard library's hook: a RawJson's text decoded (so it is written anew)."""
+    if isinstance(value, RawJson):
+        return json.loads(value.text)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dumps(value: Any) -> str:
     """``json.dumps(value)``: the same data, through orjson when it can encode it (not an
     integer beyond 64 bits, say). NaN and infinities, which ``json.dumps`` writes as
-    JavaScript literals that are not JSON, are written as null."""
+    JavaScript literals that are not JSON, are written as null. A :class:`RawJson` in
+    ``value`` is written as its text."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(value, default=_fragment, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
-        return json.dumps(value)
+        return json.dumps(value, default=_decoded)
 
 
 def loads(text: str | bytes) -> Any:

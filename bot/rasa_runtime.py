@@ -59,6 +59,10 @@ once, not with ``isinstance`` against Rasa's abstract event classes again and ag
 11. The state sent to the action server has the active loop copied one level deep, not
 deep-copied by ``dataclasses.asdict`` (bot/tracker_state.py).
 
+12. The body sent to the action server puts in each stored event as the JSON the
+tracker store holds for it, and the domain as JSON encoded once, instead of building
+and encoding them again for every call (bot/action_payloads.py).
+
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
 """
@@ -78,6 +82,7 @@ import aiohttp
 
 from bot import log_copies, slot_copies
 from bot.action_fallback import apologising, form_apologising
+from bot.action_payloads import stored_event_bodies
 from bot.applied_events import typed_once
 from bot.conversation_store import wrapped_init_tracker
 from bot.fast_json import endpoint_session
@@ -217,6 +222,7 @@ def install() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     _wrap_once(RemoteAction, "_validate_action_result", cached_reply_check)
+    _wrap_once(RemoteAction, "_action_call_format", stored_event_bodies)
     _wrap_once(Event, "resolve_by_type", remembered_event_types, static=True)
     _wrap_once(rasa_run, "load_agent_on_start", freezing_after_load)
     _wrap_once(EndpointConfig, "session", shared_sessions)

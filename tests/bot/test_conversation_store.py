@@ -9,6 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from bot.action_payloads import STORED_JSON
 from bot.conversation_store import STORED_EVENTS, ConversationTrackerStore
 from tests.databases import postgres_database
 
@@ -90,6 +91,19 @@ def test_the_stored_tracker_reads_back_as_saved(store):
     again = run(store.retrieve("v1"))
     assert list(again.events) == list(tracker.events)
     assert again.get_slot("contact_name") == "Visitor 1"
+
+
+def test_events_written_and_read_carry_the_json_stored_for_them(store, url):
+    """What bot/action_payloads.py sends the action server for them."""
+    tracker = run(store.get_or_create_tracker("v1"))
+    turn(tracker, "hi", 1)
+    run(store.save(tracker))
+    stored = [data for _, data in event_rows(url)]
+    assert [getattr(e, STORED_JSON) for e in tracker.events] == stored
+    read = run(ConversationTrackerStore(domain=DOMAIN, host=url).retrieve("v1"))
+    assert [getattr(e, STORED_JSON) for e in read.events] == stored
+    turn(read, "again", 2)
+    assert not hasattr(read.events[-1], STORED_JSON)  # not stored yet
 
 
 @pytest.mark.parametrize("wrapper", ["FailSafeTrackerStore", "AwaitableTrackerStore"])

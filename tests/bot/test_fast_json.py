@@ -84,3 +84,25 @@ def test_an_endpoint_session_sends_and_reads_json_with_the_endpoints_headers():
     assert math.isnan(reply["nan"])
     assert seen["key"] == "k"
     assert seen["auth"] == aiohttp.BasicAuth("u", "p").encode()
+
+
+def test_raw_json_is_written_as_it_is():
+    raw = fast_json.RawJson('{"event":"user","text":"as stored","n":1.5}')
+    assert fast_json.dumps({"events": [raw, {"a": 1}]}) == (
+        '{"events":[{"event":"user","text":"as stored","n":1.5},{"a":1}]}'
+    )
+
+
+def test_raw_json_survives_the_standard_library_fallback():
+    """What orjson refuses (an integer beyond 64 bits) sends the whole document through
+    the standard library, which decodes the raw text and writes it anew."""
+    raw = fast_json.RawJson('{"text":"as stored"}')
+    assert json.loads(fast_json.dumps({"n": 2**70, "events": [raw]})) == {
+        "n": 2**70,
+        "events": [{"text": "as stored"}],
+    }
+
+
+def test_other_unknown_values_are_still_refused():
+    with pytest.raises(TypeError):
+        fast_json.dumps({"value": object()})

@@ -1,0 +1,76 @@
+"""The body Rasa sends the action server, with each stored event put in as stored.
+
+Why: for every custom action (about one a message, two or three a turn in a form), Rasa
+sends the action server the whole conversation session: it turns each event into a
+dictionary and encodes them all as JSON again, though every event but the current turn's
+was encoded when the tracker store wrote it, or read back from that same JSON. In a
+profile under load, encoding the body was ~5% of the Rasa process's CPU and building
+the events' dictionaries ~2% (a booking conversation's session is 35-65 KB of JSON,
+and the form validators also get the 28 KB domain each time).
+
+Here an event the tracker store wrote or read carries its stored JSON
+(:func:`remember_json`, bot/conversation_store.py), and that text goes into the body
+unchanged (bot/fast_json.py's ``RawJson``), as does the domain's JSON, encoded once per
+domain. Events of the current turn, not stored yet, are Rasa's dictionaries as before.
+The action server gets the same data: a stored event's JSON is its ``as_dict()`` when it
+was stored, which is also what any replica reading the conversation would send.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bot.fast_json import RawJson, dumps
+
+STORED_JSON = "_stored_json"
+DOMAIN_JSON = "_encoded_json"
+
+
+def remember_json(event: Any, data: str | bytes) -> None:
+    """Note ``data`` as the JSON the tracker store holds for ``event``."""
+    setattr(event, STORED_JSON, data)
+
+
+def event_payloads(events: Iterable[Any]) -> list[Any]:
+    """Each event as its stored JSON if it has one, else as Rasa's dictionary."""
+    payloads: list[Any] = []
+    for event in events:
+        stored = getattr(event, STORED_JSON, None)
+        payloads.append(RawJson(stored) if stored is not None else event.as_dict())
+    return payloads
+
+
+def domain_payload(domain: Any) -> RawJson:
+    """The domain's dictionary as JSON, encoded the first time it is sent (a loaded
+    domain is not changed: Rasa makes a new one to merge or update)."""
+    encoded = domain.__dict__.get(DOMAIN_JSON)
+    if encoded is None:
+        encoded = domain.__dict__[DOMAIN_JSON] = RawJson(dumps(domain.as_dict()))
+    return encoded
+
+
+def stored_event_bodies(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """``RemoteAction._action_call_format`` (Rasa 3.6) with the events and the domain
+    put in as JSON already encoded: once encoded, the same body as Rasa's."""
+    import rasa
+    from rasa.shared.core.trackers import EventVerbosity
+
+    @functools.wraps(original)
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = event_payloads(tracker.events)
+        result = {
+            "next_action": self._name,
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        if not self._is_selective_domain_enabled() or (
+            domain.does_custom_action_explicitly_need_domain(self.name())
+        ):
+            result["domain"] = domain_payload(domain)
+        return result
+
+    return _action_call_format
