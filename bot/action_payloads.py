@@ -28,18 +28,19 @@ STORED_JSON = "_stored_json"
 DOMAIN_JSON = "_encoded_json"
 
 
-def remember_json(event: Any, data: str | bytes) -> None:
+def remember_json(event: Any, data: str) -> None:
     """Note ``data`` as the JSON the tracker store holds for ``event``."""
-    setattr(event, STORED_JSON, data)
+    event.__dict__[STORED_JSON] = data
 
 
-def event_payloads(events: Iterable[Any]) -> list[Any]:
-    """Each event as its stored JSON if it has one, else as Rasa's dictionary."""
-    payloads: list[Any] = []
+def events_payload(events: Iterable[Any]) -> RawJson:
+    """The events as one JSON array: each stored event's JSON as stored, the others
+    encoded from Rasa's dictionaries."""
+    parts = []
     for event in events:
-        stored = getattr(event, STORED_JSON, None)
-        payloads.append(RawJson(stored) if stored is not None else event.as_dict())
-    return payloads
+        stored = event.__dict__.get(STORED_JSON)
+        parts.append(stored if stored is not None else dumps(event.as_dict()))
+    return RawJson("[" + ",".join(parts) + "]")
 
 
 def domain_payload(domain: Any) -> RawJson:
@@ -60,7 +61,7 @@ def stored_event_bodies(original: Callable[..., dict[str, Any]]) -> Callable[...
     @functools.wraps(original)
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
         state = tracker.current_state(EventVerbosity.NONE)
-        state["events"] = event_payloads(tracker.events)
+        state["events"] = events_payload(tracker.events)
         result = {
             "next_action": self._name,
             "sender_id": tracker.sender_id,

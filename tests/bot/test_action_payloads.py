@@ -12,7 +12,7 @@ from bot import fast_json
 from bot.action_payloads import (
     STORED_JSON,
     domain_payload,
-    event_payloads,
+    events_payload,
     remember_json,
     stored_event_bodies,
 )
@@ -68,15 +68,16 @@ def test_bodies_are_rasas_through_every_kind_of_event(story_points):
 def test_a_stored_event_is_sent_as_the_store_holds_it(story_points):
     """The stored text goes in unchanged, not the event's dictionary made anew."""
     _, trackers = story_points
-    event = next(e for e in trackers[-1].events if e.type_name == "user")
-    stored = fast_json.dumps({**event.as_dict(), "text": "as stored"})
-    remember_json(event, stored)
+    user, action = [e for e in trackers[-1].events if e.type_name in ("user", "action")][:2]
+    stored = fast_json.dumps({**user.as_dict(), "text": "as stored"})
+    remember_json(user, stored)
     try:
-        (payload,) = event_payloads([event])
-        assert json.loads(fast_json.dumps([payload])) == [json.loads(stored)]
+        sent = json.loads(events_payload([user, action]).text)
+        assert sent == [json.loads(stored), action.as_dict()]
     finally:
-        delattr(event, STORED_JSON)
-    assert event_payloads([event]) == [event.as_dict()]
+        del user.__dict__[STORED_JSON]
+    assert json.loads(events_payload([user]).text) == [json.loads(fast_json.dumps(user.as_dict()))]
+    assert json.loads(events_payload([]).text) == []
 
 
 def test_the_domain_is_encoded_once_per_domain(story_points):

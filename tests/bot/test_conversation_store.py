@@ -99,11 +99,11 @@ def test_events_written_and_read_carry_the_json_stored_for_them(store, url):
     turn(tracker, "hi", 1)
     run(store.save(tracker))
     stored = [data for _, data in event_rows(url)]
-    assert [getattr(e, STORED_JSON) for e in tracker.events] == stored
+    assert [e.__dict__.get(STORED_JSON) for e in tracker.events] == stored
     read = run(ConversationTrackerStore(domain=DOMAIN, host=url).retrieve("v1"))
-    assert [getattr(e, STORED_JSON) for e in read.events] == stored
+    assert [e.__dict__.get(STORED_JSON) for e in read.events] == stored
     turn(read, "again", 2)
-    assert not hasattr(read.events[-1], STORED_JSON)  # not stored yet
+    assert STORED_JSON not in read.events[-1].__dict__  # not stored yet
 
 
 @pytest.mark.parametrize("wrapper", ["FailSafeTrackerStore", "AwaitableTrackerStore"])
