@@ -11,7 +11,8 @@ Here the same algorithm (Rasa's steps, in Rasa's order) asks, for each event, wh
 those classes its type is a subclass of, a set worked out once per event type with
 ``issubclass`` (so a subclass, or a class registered with an ABC, counts as Rasa counts
 it). tests/bot/test_applied_events.py compares the result with Rasa's at every point of
-the test stories and on thousands of random event sequences.
+the test stories and on thousands of random event sequences. Asked again before
+another event is added, the tracker's answer is remembered (``typed_once``).
 """
 
 from __future__ import annotations
@@ -126,15 +127,29 @@ def applied_events(tracker: Any) -> list[Any]:
     return applied
 
 
+# the attribute on a tracker: its applied events, and what they were worked out from
+REMEMBERED = "_remembered_applied_events"
+
+
 def typed_once(original: Callable[[Any], list[Any]]) -> Callable[[Any], list[Any]]:
     """``DialogueStateTracker.applied_events`` through :func:`applied_events` for Rasa's
-    own tracker class; a subclass (which may change the helpers) keeps Rasa's."""
+    own tracker class; a subclass (which may change the helpers) keeps Rasa's.
+
+    The result is remembered on the tracker with what it was worked out from, its number
+    of events and its last event (events are only ever appended to a tracker), and a
+    new list is handed out each time: between two events, Rasa asks for the same list
+    several times (the session check twice, RulePolicy, the forms)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
     @functools.wraps(original)
     def applied(self: Any) -> list[Any]:
         if type(self) is not DialogueStateTracker:
             return original(self)
-        return applied_events(self)
+        events = self.events
+        built_from = (len(events), id(events[-1]) if events else None)
+        remembered = self.__dict__.get(REMEMBERED)
+        if remembered is None or remembered[0] != built_from:
+            remembered = self.__dict__[REMEMBERED] = (built_from, applied_events(self))
+        return list(remembered[1])
 
     return applied

@@ -21,6 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import applied_events as module
 from bot.applied_events import applied_events, kinds, typed_once
+from bot.tracker_copies import copy_as_it_stands
 from tests.story_trackers import through_every_kind_of_event
 
 RASAS = DialogueStateTracker.applied_events
@@ -112,3 +113,28 @@ def test_the_patch_keeps_rasas_method_for_other_trackers(story_points, monkeypat
     calls = []
     monkeypatch.setattr(module, "applied_events", lambda t: calls.append(t) or [])
     assert applied(tracker) == [] and calls == [tracker]
+
+
+def test_the_remembered_answer_follows_the_tracker_as_events_are_added(story_points):
+    domain, points = story_points
+    applied = typed_once(RASAS)
+    for story in [points[-1], *through_every_kind_of_event(domain)]:
+        tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        for event in story.events:
+            tracker.update(event)
+            first = applied(tracker)
+            assert [id(e) for e in first] == [id(e) for e in RASAS(tracker)]
+            first.clear()  # a caller's list: the next answer is whole again
+            assert [id(e) for e in applied(tracker)] == [id(e) for e in RASAS(tracker)]
+
+
+def test_a_copy_that_goes_its_own_way_gets_its_own_answer(story_points):
+    domain, points = story_points
+    applied = typed_once(RASAS)
+    tracker = next(t for t in points if len(t.events) > 5)
+    before = applied(tracker)
+    copied = copy_as_it_stands(tracker)  # the remembered answer comes along
+    assert [id(e) for e in applied(copied)] == [id(e) for e in before]
+    copied.update(UserUtteranceReverted())
+    assert [id(e) for e in applied(copied)] == [id(e) for e in RASAS(copied)]
+    assert [id(e) for e in applied(tracker)] == [id(e) for e in before]

@@ -11,6 +11,7 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rule_states
 from bot.rule_states import (
@@ -20,6 +21,7 @@ from bot.rule_states import (
     recent_prediction_states,
     recent_states,
 )
+from bot.tracker_copies import copy_as_it_stands
 from tests.story_trackers import every_point, load_trackers
 
 
@@ -178,28 +180,68 @@ def test_a_policy_with_its_own_rule_check_keeps_rasas_search(project):
 
 def test_recent_states_are_built_once_for_both_rule_searches_after_a_message(project, monkeypatch):
     """Right after a message RulePolicy searches its rules by text, then by intent: one
-    replay of the events serves both, and a changed tracker gets new states."""
+    replay of the events serves both, and events added later are replayed onto it."""
     policy, domain, conversations = project
-    built = []
     rasas = RulePolicy._prediction_states
-    replay = rule_states.recent_states
-    monkeypatch.setattr(rule_states, "recent_states", lambda *a: built.append(a[0]) or replay(*a))
     monkeypatch.setattr(
         RulePolicy, "_prediction_states", recent_prediction_states(RulePolicy._prediction_states)
     )
     after_message = [
         t for t in every_point(conversations) if t.latest_action_name == "action_listen"
     ]
-    tracker = next(t for t in after_message if t.latest_message.intent.get("name"))
+    tracker = copy_as_it_stands(
+        next(t for t in after_message if t.latest_message.intent.get("name"))
+    )
+    replayed = []
+    monkeypatch.setattr(
+        tracker, "init_copy", lambda: replayed.append(1) or DialogueStateTracker.init_copy(tracker)
+    )
     policy.predict_action_probabilities(tracker, domain)
-    assert built == [tracker]
     text_states = policy._prediction_states(tracker, domain, True)
     intent_states = policy._prediction_states(tracker, domain, False)
-    assert built == [tracker]  # still the one replay
+    assert replayed == [1]  # still the one replay
     assert text_states != intent_states  # each got its own copy to trim
     for use_text, states in ((True, text_states), (False, intent_states)):
         full = rasas(policy, tracker, domain, use_text)
         assert states == full[-len(states) :]
     tracker.update(ActionExecuted("utter_greet"))
-    policy._prediction_states(tracker, domain, False)
-    assert built == [tracker, tracker]
+    tracker.update(ActionExecuted("action_listen"))
+    states = policy._prediction_states(tracker, domain, False)
+    assert replayed == [1]  # continued, not started again
+    assert states == rasas(policy, tracker, domain, False)[-len(states) :]
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 12])
+def test_a_replay_continued_event_by_event_gives_rasas_states(project, count):
+    """Each story's events added one at a time to one tracker, with the states asked for
+    after each: forms undoing their earlier executions, rewinds and restarts included."""
+    _, domain, conversations = project
+    stories = [every_point([c]) for c in conversations]
+    asked = 0
+    for points in stories:
+        story = list(points)[-1]
+        tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        for event in story.events:
+            tracker.update(event)
+            expected = domain.states_for_tracker_history(tracker)[-count:]
+            assert rule_states.remembered_recent_states(tracker, domain, count) == expected
+            asked += 1
+    assert asked > 500
+
+
+def test_a_copy_of_the_tracker_gets_a_replay_of_its_own(project):
+    _, domain, conversations = project
+    tracker = next(t for t in every_point(conversations) if len(t.events) > 10)
+    tracker = copy_as_it_stands(tracker)
+    rule_states.remembered_recent_states(tracker, domain, 5)
+    copied = copy_as_it_stands(tracker)  # shares the attributes, the replay with them
+    copied.update(ActionExecuted("utter_greet"))
+    assert (
+        rule_states.remembered_recent_states(copied, domain, 5)
+        == (domain.states_for_tracker_history(copied)[-5:])
+    )
+    assert copied.__dict__[rule_states.REPLAY] is not tracker.__dict__[rule_states.REPLAY]
+    assert (
+        rule_states.remembered_recent_states(tracker, domain, 5)
+        == (domain.states_for_tracker_history(tracker)[-5:])
+    )
