@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.fast_json import RawJson, dumps
+from bot.remembered import remembered
 
 STORED_JSON = "_stored_json"
 DOMAIN_JSON = "_encoded_json"
@@ -46,10 +47,7 @@ def events_payload(events: Iterable[Any]) -> RawJson:
 def domain_payload(domain: Any) -> RawJson:
     """The domain's dictionary as JSON, encoded the first time it is sent (a loaded
     domain is not changed: Rasa makes a new one to merge or update)."""
-    encoded = domain.__dict__.get(DOMAIN_JSON)
-    if encoded is None:
-        encoded = domain.__dict__[DOMAIN_JSON] = RawJson(dumps(domain.as_dict()))
-    return encoded
+    return remembered(domain, DOMAIN_JSON, lambda: RawJson(dumps(domain.as_dict())))
 
 
 def stored_event_bodies(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:

@@ -87,6 +87,7 @@ from bot.applied_events import typed_once
 from bot.conversation_store import wrapped_init_tracker
 from bot.fast_json import endpoint_session
 from bot.graph_runner import SequentialGraphRunner
+from bot.remembered import remembered
 from bot.reply_check import reply_is_valid
 from bot.retried_messages import answering_repeats, refusing_repeats
 from bot.rule_states import possible_rule_keys, recent_prediction_states
@@ -198,10 +199,7 @@ def remembered_emptiness(original: Callable[[Any], bool]) -> Callable[[Any], boo
 
     @functools.wraps(original)
     def is_empty(self: Any) -> bool:
-        known = self.__dict__.get("_remembered_is_empty")
-        if known is None:
-            known = self.__dict__["_remembered_is_empty"] = original(self)
-        return known
+        return remembered(self, "_remembered_is_empty", lambda: original(self))
 
     return is_empty
 

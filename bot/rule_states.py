@@ -32,26 +32,6 @@ from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-
-def recent_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
-    """The last ``count`` states of ``domain.states_for_tracker_history(tracker)``
-    (one before each action, and the current one), building no other."""
-    events = tracker.applied_events()
-    total = 1 + sum(isinstance(event, ActionExecuted) for event in events)
-    first = total - count
-    replay = tracker.init_copy()
-    states: list[State] = []
-    position = 0
-    for event in events:
-        if isinstance(event, ActionExecuted):
-            if position >= first:
-                states.append(domain.get_active_state(replay))
-            position += 1
-        replay.update(event)
-    states.append(domain.get_active_state(replay))
-    return states
-
-
 # Rule keys remembered per table for this many distinct recent histories; past it the
 # memory starts again (conversations go through a few hundred, see test_rule_states).
 REMEMBERED_MATCHES = 20_000
@@ -176,7 +156,15 @@ class StateReplay:
 
     def states(self) -> list[State]:
         """The last ``count`` states: before each of the last actions, and now."""
-        return [*self.past, self.domain.get_active_state(self.replay)][-self.count :]
+        return [*self.past, self.domain.get_active_state(self.replay)]
+
+
+def recent_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
+    """The last ``count`` states of ``domain.states_for_tracker_history(tracker)``
+    (one before each action, and the current one), from a replay of its own."""
+    replay = StateReplay(tracker, domain, count)
+    replay.advance(tracker.applied_events())
+    return replay.states()
 
 
 def remembered_recent_states(

@@ -28,6 +28,8 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 )
 from sklearn.feature_extraction.text import CountVectorizer
 
+from bot.remembered import remembered
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
@@ -55,9 +57,8 @@ ANALYZER = "_remembered_analyzer"
 def sentence_counts(vectorizer: CountVectorizer, text: str) -> scipy.sparse.coo_matrix:
     """``vectorizer.transform([text])`` with sorted indices, as a one-row COO matrix (the
     counts of the text's terms in the vocabulary, or ones if ``binary``)."""
-    analyze = vectorizer.__dict__.get(ANALYZER)
-    if analyze is None:  # a fitted vectorizer's settings are not changed afterwards
-        analyze = vectorizer.__dict__[ANALYZER] = vectorizer.build_analyzer()
+    # a fitted vectorizer's settings are not changed afterwards
+    analyze = remembered(vectorizer, ANALYZER, vectorizer.build_analyzer)
     vocabulary = vectorizer.vocabulary_
     counts: dict[int, int] = {}
     for term in analyze(text):
