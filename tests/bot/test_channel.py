@@ -1,174 +1,109 @@
+"""The REST channel's own steps, with stand-ins for Sanic's request and Rasa's agent
+(the shared checks are tests/bot/test_chat_checks.py; the real server,
+tests/test_bad_input.py)."""
+
+import asyncio
 import json
-import threading
-import time
+from types import SimpleNamespace
 
 import pytest
 
-from bot.channel import (
-    MessageLimits,
-    SweptMemoryStorage,
-    _trusted,
-    clean_text,
-    parse_body,
-    proxy_request_id,
-)
-
-
-def body(**fields):
-    return json.dumps(fields).encode()
-
-
-def test_a_well_formed_message_is_read():
-    incoming = parse_body(body(sender="visitor-1", message="hi", metadata={"page": "/"}))
-    assert incoming.sender == "visitor-1" and incoming.message == "hi"
-    assert incoming.metadata == {"page": "/"}
-
-
-def test_rasas_input_channel_field_is_ignored():
-    incoming = parse_body(body(sender="v1", message="hi", input_channel="twilio"))
-    assert not hasattr(incoming, "input_channel")
-
-
-@pytest.mark.parametrize(
-    ("raw", "reason"),
-    [
-        (b"", "must be JSON"),
-        (b"{not json", "must be JSON"),
-        (b"\xff\xfe", "must be JSON"),
-        (b"[1, 2]", "JSON object"),
-        (b'"hi"', "JSON object"),
-        (body(message="hi"), "sender"),
-        (body(sender="", message="hi"), "sender"),
-        (body(sender="a" * 129, message="hi"), "sender"),
-        (body(sender="v1/../x", message="hi"), "sender"),
-        (body(sender="<script>", message="hi"), "sender"),
-        (body(sender=42, message="hi"), "sender"),
-        (body(sender="v1"), "message"),
-        (body(sender="v1", message=42), "message"),
-        (body(sender="v1", message=None), "message"),
-        (body(sender="v1", message=["hi"]), "message"),
-        (body(sender="v1", message="hi", metadata=[1]), "metadata"),
-    ],
-)
-def test_malformed_bodies_are_refused_with_a_reason(raw, reason):
-    refused = parse_body(raw)
-    assert isinstance(refused, str) and reason in refused
-
-
-@pytest.mark.parametrize(
-    ("text", "clean"),
-    [
-        ("  hello\t ", "hello"),
-        ("a\x00b\x07c\x1bd\x7fe\x85f", "a b c d e f"),
-        ("line one\nline two", "line one\nline two"),
-        ("pay \u202eNAUJ\u202c now", "pay  NAUJ  now"),  # a right-to-left override
-        ("\u2067isolated\u2069", "isolated"),
-        ("ظهري يؤلمني", "ظهري يؤلمني"),  # right-to-left text itself is kept
-        ("שלום", "שלום"),
-        ("pain 😖👩‍⚕️🏳️‍🌈", "pain 😖👩‍⚕️🏳️‍🌈"),  # emoji, with their joiners
-        ("cafe\u0301", "café"),  # composed form
-        ("\x00\x01 \n", ""),
-    ],
-)
-def test_text_is_cleaned_of_hidden_characters_only(text, clean):
-    assert clean_text(text) == clean
-
-
-def test_a_sender_over_its_limit_waits():
-    limits = MessageLimits(per_sender=3, per_address=100, storage_url="memory://")
-    assert [limits.refused("v1", "10.0.0.1") for _ in range(3)] == [None, None, None]
-    wait = limits.refused("v1", "10.0.0.1")
-    assert wait is not None and 1 <= wait <= 60
-    assert limits.refused("v2", "10.0.0.1") is None  # another sender is not held up
-
-
-def test_in_process_counts_start_no_thread_per_message():
-    limits = MessageLimits(per_sender=1000, per_address=1000, storage_url="memory://")
-    assert isinstance(limits.storage, SweptMemoryStorage)
-    time.sleep(0.05)  # limits' own first clean-up, started with the storage, is over
-    before = threading.active_count()
-    for i in range(200):
-        assert limits.refused(f"v{i % 7}", "10.0.0.1") is None
-    assert threading.active_count() == before
-
-
-def test_the_in_process_sweep_drops_expired_entries_and_empty_keys():
-    swept = SweptMemoryStorage()
-    assert swept.acquire_entry("gone", limit=5, expiry=0)
-    assert swept.acquire_entry("kept", limit=5, expiry=60)
-    swept.incr("counter", expiry=0)
-    swept.acquire_entry("kept", limit=5, expiry=60)  # not time to sweep yet
-    assert set(swept.events) == {"gone", "kept"}
-    swept._next_sweep = 0
-    assert swept.acquire_entry("kept", limit=5, expiry=60)
-    assert set(swept.events) == {"kept"} and len(swept.events["kept"]) == 3
-    assert "counter" not in swept.expirations and swept.get("counter") == 0
-
-
-def test_a_sweep_on_a_new_senders_first_message_counts_it():
-    """The sweep runs inside limits' hit, after the new key's empty list is made."""
-    limits = MessageLimits(per_sender=1, per_address=100, storage_url="memory://")
-    assert limits.refused("v1", "10.0.0.1") is None
-    limits.storage._next_sweep = 0
-    assert limits.refused("v2", "10.0.0.1") is None  # a new sender, and a sweep
-    limits.storage._next_sweep = 0
-    assert limits.refused("v2", "10.0.0.1") is not None  # it was counted
-
-
-def test_an_address_over_its_limit_waits_whatever_the_sender():
-    limits = MessageLimits(per_sender=100, per_address=2, storage_url="memory://")
-    assert limits.refused("v1", "10.0.0.1") is None
-    assert limits.refused("v2", "10.0.0.1") is None
-    assert limits.refused("v3", "10.0.0.1") is not None
-    assert limits.refused("v4", "10.0.0.2") is None
-    assert limits.refused("v5", None) is None  # behind a trusted proxy: its job
-
-
-def test_limits_are_shared_through_redis():
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/6"
-    try:
-        redis.Redis.from_url(url, socket_timeout=2).flushdb()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis not reachable: {error}")
-    first = MessageLimits(per_sender=2, per_address=100, storage_url=url)
-    second = MessageLimits(per_sender=2, per_address=100, storage_url=url)  # a replica
-    assert first.refused("v1", None) is None
-    assert second.refused("v1", None) is None
-    assert first.refused("v1", None) is not None
-
-
-@pytest.mark.parametrize(
-    ("address", "proxies", "trusted"),
-    [
-        ("127.0.0.1", "127.0.0.1", True),
-        ("10.1.2.3", "10.0.0.0/8, 127.0.0.1", True),
-        ("10.1.2.3", "127.0.0.1", False),
-        ("203.0.113.9", None, False),
-        ("203.0.113.9", "*", True),
-        ("203.0.113.9", "not-an-address", False),
-    ],
-)
-def test_trusted_proxies(address, proxies, trusted):
-    assert _trusted(address, proxies) is trusted
-
+from bot.channel import ClinicRestInput, problem
+from bot.chat_checks import Refusal
+from bot.settings import load_settings
 
 NGINX_ID = "0f4c9a7be2d14a6f8e3b5c1d2a7e9f60"
 
 
+def request(body, ip="10.0.0.1", **headers):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return SimpleNamespace(
+        body=raw, ip=ip, host="127.0.0.1:5005", headers=headers, app=SimpleNamespace(ctx=None)
+    )
+
+
+def receive(channel, req, handler=None):
+    handled = []
+
+    async def on_new_message(message):
+        handled.append(message)
+        if handler:
+            await handler(message)
+
+    answer = asyncio.run(channel.receive(req, on_new_message))
+    return answer, handled
+
+
+def channel(**env):
+    return ClinicRestInput(load_settings({"CHAT_LIMIT_PER_SENDER": "1", **env}))
+
+
+def test_a_refusal_is_its_status_and_reason():
+    answer = problem(Refusal(429, "too many", 7))
+    assert answer.status == 429 and answer.headers["Retry-After"] == "7"
+    assert json.loads(answer.body) == {"error": "too many"}
+    assert "Retry-After" not in problem(Refusal(400, "bad")).headers
+
+
+def test_a_message_is_cleaned_and_handed_to_rasa_with_its_replies_returned():
+    async def reply(message):
+        await message.output_channel.send_text_message(message.sender_id, "hello")
+
+    answer, (message,) = receive(channel(), request({"sender": "v1", "message": "hi\x00"}), reply)
+    assert answer.status == 200 and json.loads(answer.body) == [
+        {"recipient_id": "v1", "text": "hello"}
+    ]
+    assert (message.text, message.sender_id, message.input_channel) == ("hi", "v1", "rest")
+
+
 @pytest.mark.parametrize(
-    ("value", "peer", "proxies", "kept"),
+    ("req", "status", "reason"),
     [
-        (NGINX_ID, "127.0.0.1", "127.0.0.1", True),
-        (NGINX_ID, "10.0.0.7", "10.0.0.0/8", True),
-        (NGINX_ID, "203.0.113.9", "127.0.0.1", False),  # a visitor's own header
-        (NGINX_ID, "127.0.0.1", None, False),  # no proxy trusted
-        (None, "127.0.0.1", "127.0.0.1", False),
-        ("", "127.0.0.1", "127.0.0.1", False),
-        ("not-an-id", "127.0.0.1", "127.0.0.1", False),
-        (NGINX_ID.upper(), "127.0.0.1", "127.0.0.1", False),
-        (NGINX_ID + "0", "127.0.0.1", "127.0.0.1", False),
+        (request(b"[" * 50_000), 400, "nested too deeply"),
+        (request(b"{oops"), 400, "must be JSON"),
+        (request({"sender": "v1\n", "message": "hi"}), 400, "sender"),
+        (request({"sender": "v1", "message": "hi"}, origin="http://evil.example"), 403, "origin"),
     ],
 )
-def test_only_a_trusted_proxys_request_id_becomes_the_message_id(value, peer, proxies, kept):
-    assert proxy_request_id(value, peer, proxies) == (value if kept else None)
+def test_bad_requests_are_refused_before_rasa(req, status, reason):
+    answer, handled = receive(channel(), req)
+    assert answer.status == status and reason in json.loads(answer.body)["error"]
+    assert handled == []
+
+
+def test_the_second_message_over_the_limit_is_429():
+    rest = channel()
+    assert receive(rest, request({"sender": "v1", "message": "a"}))[0].status == 200
+    answer, handled = receive(rest, request({"sender": "v1", "message": "b"}))
+    assert answer.status == 429 and int(answer.headers["Retry-After"]) >= 1 and handled == []
+
+
+def test_only_a_trusted_proxys_request_id_is_the_message_id():
+    rest = channel(FORWARDED_ALLOW_IPS="127.0.0.1")
+    _, (kept,) = receive(
+        rest, request({"sender": "v1", "message": "a"}, "127.0.0.1", **{"x-request-id": NGINX_ID})
+    )
+    _, (made_up,) = receive(
+        rest, request({"sender": "v2", "message": "a"}, "10.0.0.9", **{"x-request-id": NGINX_ID})
+    )
+    assert kept.message_id == NGINX_ID and made_up.message_id != NGINX_ID
+
+
+def test_a_failure_before_any_reply_is_503_and_after_one_the_replies():
+    async def fails(message):
+        raise RuntimeError("the model broke")
+
+    async def says_then_fails(message):
+        await message.output_channel.send_text_message(message.sender_id, "so far")
+        raise RuntimeError("an action broke")
+
+    answer, _ = receive(channel(), request({"sender": "v1", "message": "a"}), fails)
+    assert answer.status == 503 and "try again" in json.loads(answer.body)["error"]
+    answer, _ = receive(channel(), request({"sender": "v2", "message": "a"}), says_then_fails)
+    assert answer.status == 200 and json.loads(answer.body)[0]["text"] == "so far"
+
+
+def test_an_empty_message_before_the_model_is_loaded_is_503():
+    answer, handled = receive(channel(), request({"sender": "v1", "message": " "}))
+    assert answer.status == 503 and "starting" in json.loads(answer.body)["error"]
+    assert handled == []
