@@ -281,8 +281,26 @@ class StaffSession(Base):
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # what the next page shows once ("Account updated"): chosen by the app after a form
+    # post, never taken from a link, so a crafted URL can't put words on a staff page
+    notice = Column(String(300))
 
     user = relationship("StaffUser")
+
+
+class LoginCounter(Base):
+    """Sign-in attempts counted in a fixed window, for one address or for one typed
+    email from one address (bot/staff/throttle.py). Keys are hashes: the table holds no
+    email address, and an email nobody has counts the same as a staff member's."""
+
+    __tablename__ = "login_counters"
+
+    key = Column(String(64), primary_key=True)  # sha256 hex of what is counted
+    # sha256 hex of the typed email, for the (email, address) counters: a password
+    # reset clears them all; None for an address's own counter
+    account = Column(String(64), index=True)
+    attempts = Column(Integer, nullable=False)
+    window_ends = Column(UTCDateTime, nullable=False, index=True)
 
 
 class LeadNote(Base):

@@ -1,8 +1,9 @@
-"""Staff accounts: passwords, sign-in with lock-out, server-side sessions, admin changes.
+"""Staff accounts: passwords, the credential check, server-side sessions, admin changes.
 
 Passwords are hashed with Argon2id. Sign-in failures say the same thing whether the
-email is unknown, the password wrong or the account deactivated, so that the form
-cannot be used to find out who works at the clinic. Sessions live in the database and
+email is unknown, the password wrong, the account deactivated or the attempts too many
+(bot/staff/sign_in.py counts them), so that the form cannot be used to find out who
+works at the clinic. Sessions live in the database and
 the browser holds only a random token, of which only a hash is stored.
 
 Functions here add to the caller's session and never commit: the web app and the
@@ -13,29 +14,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-from collections import OrderedDict, deque
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import STAFF_ROLES, StaffSession, StaffUser, utcnow
-from bot.staff import audit
+from bot.staff import audit, throttle
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 # a local part this short ("jo" of jo@clinic.com) is too common a substring to refuse
 MIN_LOCAL_PART_CHECKED = 3
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+# how long sign-in pauses for an address, or an email from it, after too many failures
+LOCKOUT = throttle.SignInLimits().window
 # last_seen_at is written at most this often: not a database write per request
 SEEN_RESOLUTION = timedelta(seconds=30)
 # a user's sessions unused for this long are deleted when they sign in again
 STALE_SESSION = timedelta(days=1)
-LOGIN_FAILED_MESSAGE = "Email or password is incorrect"
+LOGIN_FAILED_MESSAGE = (
+    "Email or password is incorrect. After repeated failures, sign-in from this device "
+    f"pauses for {LOCKOUT.seconds // 60} minutes."
+)
 TARGET_TYPE = "staff_user"
 
 # argon2-cffi's defaults (RFC 9106 low-memory profile); tests may swap in a cheaper one
@@ -52,17 +54,6 @@ class LoginFailed(Exception):  # noqa: N818 (the name says what happened)
 
     def __init__(self, message: str = LOGIN_FAILED_MESSAGE) -> None:
         super().__init__(message)
-
-
-class AccountLocked(LoginFailed):
-    """Too many wrong passwords: sign-in is refused until ``until`` (UTC)."""
-
-    def __init__(self, until: datetime) -> None:
-        super().__init__(
-            "Too many failed sign-ins: this account is locked until "
-            f"{until:%H:%M} UTC. Try again later or ask an administrator."
-        )
-        self.until = until
 
 
 # --- passwords ---------------------------------------------------------------------
@@ -128,7 +119,7 @@ def normalise_email(email: str) -> str:
     return checked.normalized.lower()
 
 
-def _lookup_form(email: str) -> str:
+def lookup_form(email: str) -> str:
     """The stored form of a typed email, or a plain lower-cased one if it's not valid
     (it then matches nobody, which is the right answer)."""
     try:
@@ -137,11 +128,13 @@ def _lookup_form(email: str) -> str:
         return email.strip().lower()
 
 
-def find_user(session: Session, email: str) -> StaffUser | None:
-    """The account for ``email`` (any case), if there is one."""
-    return session.execute(
-        select(StaffUser).where(StaffUser.email == _lookup_form(email))
-    ).scalar_one_or_none()
+def find_user(session: Session, email: str, *, fresh: bool = False) -> StaffUser | None:
+    """The account for ``email`` (any case), if there is one; ``fresh`` reloads it even
+    if the session already holds it."""
+    statement = select(StaffUser).where(StaffUser.email == lookup_form(email))
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return session.execute(statement).scalar_one_or_none()
 
 
 def _check_role(role: str) -> None:
@@ -194,7 +187,7 @@ def create_user(
     return user
 
 
-def _login_failed(
+def record_failed_login(
     session: Session,
     user: StaffUser | None,
     reason: str,
@@ -202,6 +195,7 @@ def _login_failed(
     ip_address: str | None,
     **details: object,
 ) -> None:
+    """An audit entry for a refused sign-in: ``user`` is the account it was for, if any."""
     audit.record(
         session,
         "login_failed",
@@ -222,46 +216,29 @@ def authenticate(
     now: datetime,
     ip_address: str | None = None,
 ) -> StaffUser:
-    """The account whose email and password these are, or LoginFailed / AccountLocked.
+    """The account whose email and password these are, or LoginFailed.
 
-    Every attempt is audited. MAX_FAILED_LOGINS wrong passwords in a row lock the
-    account for LOCKOUT; while locked the password is not even checked. The row is
-    locked for the attempt (FOR UPDATE on PostgreSQL), so parallel guesses are counted.
-    The caller commits, failures included: the counter and the audit must be kept."""
+    Every attempt is audited and costs one Argon2 verification, unknown emails too, so
+    that neither the answer nor its time tells who has an account. How many attempts
+    may be made is sign_in's business (counted before this runs). The caller commits,
+    failures included: the audit entry must be kept."""
     now = _aware(now)
-    user = session.execute(
-        select(StaffUser).where(StaffUser.email == _lookup_form(email)).with_for_update()
-    ).scalar_one_or_none()
-    if user is None:
-        verify_password(_dummy_hash(), password)  # as slow as a real check
-        _login_failed(session, None, "unknown_email", now, ip_address)
+    # the row as stored now, not as this session last saw it (the counter moves)
+    user = find_user(session, email, fresh=True)
+    if user is None or not user.active:
+        verify_password(_dummy_hash() if user is None else user.password_hash, password)
+        reason = "unknown_email" if user is None else "inactive"
+        record_failed_login(session, user, reason, now, ip_address)
         raise LoginFailed()
-    if not user.active:
-        verify_password(user.password_hash, password)
-        _login_failed(session, user, "inactive", now, ip_address)
-        raise LoginFailed()
-    if user.locked_until is not None:
-        if user.locked_until > now:
-            _login_failed(session, user, "locked", now, ip_address)
-            raise AccountLocked(user.locked_until)
-        user.locked_until = None  # served: a fresh count starts
-        user.failed_logins = 0
     if not verify_password(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        locks = user.failed_logins >= MAX_FAILED_LOGINS
-        if locks:
-            user.locked_until = now + LOCKOUT
-        _login_failed(
-            session,
-            user,
-            "bad_password",
-            now,
-            ip_address,
-            failed_logins=user.failed_logins,
-            locked=locks,
+        # one UPDATE that adds one, not read-then-write: parallel failures all count
+        session.execute(
+            update(StaffUser)
+            .where(StaffUser.id == user.id)
+            .values(failed_logins=StaffUser.failed_logins + 1)
+            .execution_options(synchronize_session=False)
         )
-        if locks:
-            raise AccountLocked(user.locked_until)
+        record_failed_login(session, user, "bad_password", now, ip_address)
         raise LoginFailed()
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -277,74 +254,6 @@ def authenticate(
         now=now,
     )
     return user
-
-
-# --- the login form's per-address limit ----------------------------------------------
-
-
-class LoginThrottle:
-    """Failed sign-ins per IP address in a sliding window, kept in this process's memory.
-
-    The per-account lock-out stops guessing one password; this stops one address
-    trying many accounts. Memory is bounded: at most ``max_failures`` times per
-    address, and the addresses whose last failure is oldest are dropped first."""
-
-    def __init__(
-        self,
-        max_failures: int = 20,
-        window: timedelta = timedelta(minutes=15),
-        max_addresses: int = 10_000,
-    ) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self.max_addresses = max_addresses
-        self._failures: OrderedDict[str, deque[datetime]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, ip: str, now: datetime) -> deque[datetime] | None:
-        times = self._failures.get(ip)
-        if times is None:
-            return None
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[ip]
-            return None
-        return times
-
-    def allowed(self, ip: str | None, now: datetime) -> bool:
-        """Whether the address may try again now."""
-        with self._lock:
-            times = self._recent(ip or "", now)
-            return times is None or len(times) < self.max_failures
-
-    def failed(self, ip: str | None, now: datetime) -> None:
-        """Count a failed attempt from the address."""
-        key = ip or ""
-        with self._lock:
-            times = self._recent(key, now)
-            if times is None:
-                times = self._failures[key] = deque(maxlen=self.max_failures)
-            times.append(now)
-            self._failures.move_to_end(key)
-            self._forget_old(now)
-
-    def succeeded(self, ip: str | None) -> None:
-        """Forget the address's failures (someone there knew a password)."""
-        with self._lock:
-            self._failures.pop(ip or "", None)
-
-    def _forget_old(self, now: datetime) -> None:
-        # ordered by last failure: expired addresses and the excess are at the front
-        while self._failures:
-            key, times = next(iter(self._failures.items()))
-            expired = times[-1] <= now - self.window
-            if not expired and len(self._failures) <= self.max_addresses:
-                break
-            del self._failures[key]
-
-    def __len__(self) -> int:
-        return len(self._failures)
 
 
 # --- sessions ----------------------------------------------------------------------
@@ -535,14 +444,16 @@ def reset_password(
     actor: StaffUser | None,
     now: datetime | None = None,
 ) -> StaffUser:
-    """Set a new password: it unlocks the account and signs it out everywhere (whoever
-    had the old one is out). The audit entry names the field only."""
+    """Set a new password: it clears the email's sign-in counts from every address and
+    signs the account out everywhere (whoever had the old one is out). The audit entry
+    names the field only."""
     now = _aware(now or utcnow())
     user = get_user(session, user_id)
     validate_password(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
-    user.locked_until = None
+    user.locked_until = None  # set by versions before the counters (migration 0003)
+    throttle.forget_account(session, user.email)
     end_user_sessions(session, user.id)
     audit.record(
         session,

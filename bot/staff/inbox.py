@@ -20,6 +20,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db.models import LEAD_STATUSES, TRIAGE_LEVELS, Booking, Lead
+from bot.staff.inputs import InputError, day
 from bot.staff.paging import Page, paginate
 
 PER_PAGE = 25
@@ -76,9 +77,9 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FilterError(f"{name} must be a date like 2026-11-27") from None
+        return day(value, name)
+    except InputError as error:
+        raise FilterError(str(error)) from None
 
 
 def parse_filter(

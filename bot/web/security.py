@@ -3,11 +3,17 @@
 No inline script or style anywhere (the Content-Security-Policy forbids them), pages
 can't be framed by other sites, and back-office pages are never cached, since they
 show health information.
+
+Starlette's own error middleware sits outside every user middleware, so its 500 page
+would go out without these headers: an exception that reaches this middleware before
+any response started is answered here instead (a plain 500, no traceback, the headers
+on), then raised on for the server's log.
 """
 
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -46,9 +52,12 @@ class SecurityHeaders:
             return
         staff = scope.get("path", "").startswith("/staff")
         https = scope.get("scheme") == "https"
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", self.csp)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -60,4 +69,10 @@ class SecurityHeaders:
                     headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if not started:
+                failed = PlainTextResponse("Internal Server Error", status_code=500)
+                await failed(scope, receive, send_with_headers)
+            raise

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from bot import booking
 from bot.db.models import STAFF_ROLES, Booking, StaffUser
@@ -18,7 +18,8 @@ from bot.staff.accounts import (
     set_role,
 )
 from bot.staff.audit import ACTIONS, AuditQuery, record, search
-from bot.web.staff.context import PageError, StaffContext, path_id, staff_page
+from bot.staff.inputs import day, record_id, whole_number
+from bot.web.staff.context import PageError, StaffContext, page_number, path_id, staff_page
 
 MAX_WEEKS = 52
 DURATIONS = (15, 20, 30, 45, 60)
@@ -40,14 +41,11 @@ def _slots_page(ctx: StaffContext, status_code: int = 200, **context: object) ->
 @staff_page(role="admin")
 def slots(ctx: StaffContext) -> Response:
     """Upcoming slots, which are booked and by which lead."""
-    return _slots_page(ctx, message=ctx.request.query_params.get("done"))
+    return _slots_page(ctx, message=ctx.take_notice())
 
 
 def _int_field(ctx: StaffContext, name: str, default: int, low: int, high: int) -> int:
-    raw = ctx.field(name) or str(default)
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
+    return whole_number(ctx.field(name) or str(default), name, low, high)
 
 
 @staff_page(role="admin")
@@ -57,7 +55,8 @@ def add_slots(ctx: StaffContext) -> Response:
     try:
         weeks = _int_field(ctx, "weeks", 1, 1, MAX_WEEKS)
         duration = _int_field(ctx, "duration", 30, 5, 240)
-        first = booking.parse_local(f"{ctx.field('date')} {ctx.field('time')}", zone.key)
+        when = day(ctx.field("date"), "the day")
+        first = booking.parse_local(f"{when.isoformat()} {ctx.field('time')}", zone.key)
         starts = booking.weekly(first, weeks)
         if starts[0] <= ctx.now:
             raise ValueError("that time is in the past")
@@ -77,7 +76,7 @@ def add_slots(ctx: StaffContext) -> Response:
         )
     skipped = len(starts) - len(created)
     done = f"{len(created)} slot(s) added" + (f", {skipped} already offered" if skipped else "")
-    return RedirectResponse(f"/staff/slots?done={done}", status_code=303)
+    return ctx.redirect("/staff/slots", done)
 
 
 @staff_page(role="admin")
@@ -100,7 +99,7 @@ def remove_slot(ctx: StaffContext) -> Response:
         ip_address=ctx.ip,
         now=ctx.now,
     )
-    return RedirectResponse("/staff/slots?done=Slot removed", status_code=303)
+    return ctx.redirect("/staff/slots", "Slot removed")
 
 
 @staff_page(role="admin")
@@ -125,7 +124,7 @@ def cancel_booking(ctx: StaffContext) -> Response:
         ip_address=ctx.ip,
         now=ctx.now,
     )
-    return RedirectResponse("/staff/slots?done=Booking cancelled", status_code=303)
+    return ctx.redirect("/staff/slots", "Booking cancelled")
 
 
 def _users_page(ctx: StaffContext, status_code: int = 200, **context: object) -> Response:
@@ -140,7 +139,7 @@ def _users_page(ctx: StaffContext, status_code: int = 200, **context: object) ->
 
 @staff_page(role="admin")
 def users(ctx: StaffContext) -> Response:
-    return _users_page(ctx, message=ctx.request.query_params.get("done"))
+    return _users_page(ctx, message=ctx.take_notice())
 
 
 @staff_page(role="admin")
@@ -157,7 +156,7 @@ def add_user(ctx: StaffContext) -> Response:
     except AccountError as error:
         ctx.db.rollback()
         return _users_page(ctx, 400, error=str(error), email=ctx.field("email"))
-    return RedirectResponse(f"/staff/users?done=Account created for {user.email}", status_code=303)
+    return ctx.redirect("/staff/users", f"Account created for {user.email}")
 
 
 def _target(ctx: StaffContext) -> int:
@@ -184,7 +183,7 @@ def change_user(ctx: StaffContext) -> Response:
     except AccountError as error:
         ctx.db.rollback()
         return _users_page(ctx, 400, error=str(error))
-    return RedirectResponse("/staff/users?done=Account updated", status_code=303)
+    return ctx.redirect("/staff/users", "Account updated")
 
 
 def _audit_query(ctx: StaffContext) -> tuple[AuditQuery, dict[str, str], str | None]:
@@ -195,21 +194,20 @@ def _audit_query(ctx: StaffContext) -> tuple[AuditQuery, dict[str, str], str | N
         action = kept.get("action")
         if action and action not in ACTIONS:
             raise ValueError("choose an action from the list")
-        actor = kept.get("actor")
-        lead = kept.get("lead")
-        start = date.fromisoformat(kept["from"]) if "from" in kept else None
-        end = date.fromisoformat(kept["to"]) if "to" in kept else None
+        actor = record_id(kept["actor"], "the person") if "actor" in kept else None
+        lead = record_id(kept["lead"], "the lead number") if "lead" in kept else None
+        start = day(kept["from"], "from") if "from" in kept else None
+        end = day(kept["to"], "to") if "to" in kept else None
         query = AuditQuery(
             action=action,
-            actor_id=int(actor) if actor else None,
+            actor_id=actor,
             target_type="lead" if lead else None,
-            target_id=int(lead) if lead else None,
+            target_id=lead,
             since=datetime.combine(start, time(), zone) if start else None,
             until=datetime.combine(end + timedelta(days=1), time(), zone) if end else None,
         )
     except ValueError as error:
-        message = str(error) if "choose" in str(error) else "check the dates and numbers"
-        return AuditQuery(), {}, message
+        return AuditQuery(), {}, str(error)
     return query, kept, None
 
 
@@ -217,8 +215,8 @@ def _audit_query(ctx: StaffContext) -> tuple[AuditQuery, dict[str, str], str | N
 def audit(ctx: StaffContext) -> Response:
     """The audit log, newest first, filtered by action, person, lead and dates."""
     query, kept, error = _audit_query(ctx)
-    raw_page = ctx.request.query_params.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+    page, page_error = page_number(ctx)
+    error = error or page_error
     result = search(ctx.db, query, page=page)
     people = ctx.db.execute(select(StaffUser).order_by(StaffUser.email)).scalars()
     return ctx.render(

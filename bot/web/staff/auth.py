@@ -2,7 +2,7 @@
 
 The sign-in form has no session yet, so its CSRF token is a double-submit cookie:
 a random value in an HttpOnly, SameSite=Strict cookie that the form must repeat.
-Failed attempts are limited per address (LoginThrottle) and per account (lock-out).
+Attempts are counted per address and per email from an address (bot/staff/sign_in.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.db.models import utcnow
-from bot.staff.accounts import AccountLocked, LoginFailed, authenticate, end_session, start_session
+from bot.staff.accounts import LoginFailed, end_session
 from bot.staff.audit import record
+from bot.staff.sign_in import TooManyAttempts, sign_in
 from bot.web.staff.context import (
     COOKIE_PATH,
     LOGIN_CSRF_COOKIE,
@@ -66,32 +67,19 @@ async def login_form(request: Request) -> Response:
     return _login_page(request, message=message)
 
 
-def _sign_in(request: Request, email: str, password: str) -> tuple[str | None, str | None]:
-    """The new session's cookie token, or the error to show."""
+def _sign_in(request: Request, email: str, password: str) -> tuple[str | None, int, str]:
+    """The new session's cookie token, or the status and message to answer with."""
     staff = staff_app(request)
-    now = utcnow()
     ip = client_ip(request) or "unknown"
-    if not staff.throttle.allowed(ip, now):
-        return None, "Too many failed sign-ins from this device. Wait 15 minutes and try again."
-    with staff.factory() as db:
-        try:
-            user = authenticate(db, email, password, now=now, ip_address=ip)
-        except AccountLocked as locked:
-            db.commit()
-            staff.throttle.failed(ip, now)
-            until = locked.until.astimezone(staff.zone).strftime("%H:%M")
-            return None, (
-                f"This account is locked after repeated failed sign-ins. Try again after "
-                f"{until}, or ask an administrator to reset the password."
-            )
-        except LoginFailed as failed:
-            db.commit()  # the failure counter and the audit entry
-            staff.throttle.failed(ip, now)
-            return None, str(failed)
-        token, _ = start_session(db, user, now)
-        db.commit()
-    staff.throttle.succeeded(ip)
-    return token, None
+    try:
+        token, _ = sign_in(
+            staff.factory, email, password, now=utcnow(), ip_address=ip, limits=staff.limits
+        )
+    except TooManyAttempts as refused:
+        return None, 429, str(refused)
+    except LoginFailed as failed:
+        return None, 400, str(failed)
+    return token, 303, ""
 
 
 async def login(request: Request) -> Response:
@@ -103,9 +91,8 @@ async def login(request: Request) -> Response:
     email, password = form.get("email"), form.get("password")
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         return _login_page(request, 400, error="Enter your email and password.")
-    token, error = await run_in_threadpool(_sign_in, request, email.strip(), password)
+    token, status, error = await run_in_threadpool(_sign_in, request, email.strip(), password)
     if token is None:
-        status = 429 if error and error.startswith("Too many") else 400
         return _login_page(request, status, error=error, email=email.strip())
     response = RedirectResponse(_next_url(form.get("next")), status_code=303)  # type: ignore[arg-type]
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=COOKIE_PATH)

@@ -27,7 +27,9 @@ from starlette.templating import Jinja2Templates
 from bot.clinic import ClinicProfile
 from bot.db.models import StaffSession, StaffUser, utcnow
 from bot.settings import Settings
-from bot.staff.accounts import LoginThrottle, resolve_session
+from bot.staff.accounts import resolve_session
+from bot.staff.inputs import InputError, record_id, whole_number
+from bot.staff.throttle import SignInLimits
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
@@ -35,6 +37,8 @@ COOKIE_PATH = "/staff"
 # a back-office form is small: refuse anything bigger before parsing it
 MAX_FORM_FIELDS = 50
 MAX_FORM_PART = 64 * 1024
+# the lists' pages (inbox, audit log): a bigger number is refused, not an OFFSET scan
+MAX_PAGE = 100_000
 
 
 class PageError(Exception):
@@ -55,7 +59,7 @@ class StaffApp:
     templates: Jinja2Templates
     factory: sessionmaker
     tracker_url: str
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    limits: SignInLimits = field(default_factory=SignInLimits)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -115,6 +119,18 @@ class StaffContext:
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
         values = {"user": self.user, "csrf_token": self.staff_session.csrf_token, **context}
         return render(self.request, template, values, status_code)
+
+    def redirect(self, url: str, notice: str | None = None) -> Response:
+        """After a form post: to ``url`` (303), which shows ``notice`` once. The notice
+        is kept with the session, never put in the URL, so that a link can't make a
+        back-office page say what its author likes."""
+        self.staff_session.notice = notice
+        return RedirectResponse(url, status_code=303)
+
+    def take_notice(self) -> str | None:
+        """The notice the last form post left for this page, now shown (and gone)."""
+        notice, self.staff_session.notice = self.staff_session.notice, None
+        return notice
 
 
 def login_redirect(request: Request) -> Response:
@@ -188,5 +204,18 @@ def staff_page(
 
 
 def path_id(ctx: StaffContext, name: str = "id") -> int:
-    """An id from the URL; the route's int converter already refused anything else."""
-    return int(ctx.request.path_params[name])
+    """The record id in the URL; anything but a number an id column holds is a 404."""
+    try:
+        return record_id(str(ctx.request.path_params[name]))
+    except InputError:
+        message = "There is no such record: the address ends in a number no record has."
+        raise PageError(404, message) from None
+
+
+def page_number(ctx: StaffContext) -> tuple[int, str | None]:
+    """The ``page`` of a list, and the reason if the one asked for can't be (then 1)."""
+    raw = ctx.request.query_params.get("page", "1")
+    try:
+        return whole_number(raw, "page", 1, MAX_PAGE), None
+    except InputError as error:
+        return 1, str(error)

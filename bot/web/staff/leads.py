@@ -21,6 +21,7 @@ from bot.staff.inbox import (
     mask_phone,
     parse_filter,
 )
+from bot.staff.inputs import InputError, record_id
 from bot.staff.pipeline import (
     CLOSE_REASON_LABELS,
     NEXT_STATUSES,
@@ -31,7 +32,7 @@ from bot.staff.pipeline import (
 )
 from bot.staff.privacy import erase_lead
 from bot.staff.transcript import read_transcript
-from bot.web.staff.context import PageError, StaffContext, path_id, staff_page
+from bot.web.staff.context import PageError, StaffContext, page_number, path_id, staff_page
 
 # the canonical values of the condition entity, as the inbox filter offers them
 CONDITIONS = (
@@ -47,11 +48,6 @@ CONDITIONS = (
 ERASE_WORD = "ERASE"
 
 
-def _page_number(ctx: StaffContext) -> int:
-    raw = ctx.request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 def _filter(ctx: StaffContext) -> tuple[LeadFilter, str | None]:
     try:
         return parse_filter(ctx.request.query_params, CONDITIONS, ctx.user.id), None
@@ -59,11 +55,22 @@ def _filter(ctx: StaffContext) -> tuple[LeadFilter, str | None]:
         return LeadFilter(), str(error)
 
 
+def _erased(ctx: StaffContext) -> int | None:
+    """The lead number erase() sent back here, to say it's gone; only ever a number,
+    so the link can't carry a message of its own."""
+    try:
+        return record_id(ctx.request.query_params.get("erased", ""))
+    except InputError:
+        return None
+
+
 @staff_page()
 def inbox(ctx: StaffContext) -> Response:
     """Leads newest first (or by triage), filtered, searched, a page at a time."""
     flt, error = _filter(ctx)
-    page = find_leads(ctx.db, flt, ctx.app.zone, _page_number(ctx))
+    number, page_error = page_number(ctx)
+    page = find_leads(ctx.db, flt, ctx.app.zone, number)
+    error = error or page_error
     return ctx.render(
         "staff/inbox.html",
         status_code=400 if error else 200,
@@ -71,6 +78,7 @@ def inbox(ctx: StaffContext) -> Response:
         flt=flt,
         query=flt.query_items(),
         filter_error=error,
+        erased=_erased(ctx),
         conditions=CONDITIONS,
         condition_labels=LABELS,
         mask_email=mask_email,
@@ -188,11 +196,12 @@ def _assignee(ctx: StaffContext) -> int | None:
     raw = ctx.field("assignee")
     if raw == "me":
         return ctx.user.id
-    if raw.isdigit():
-        return int(raw)
     if raw == "":
         return None
-    raise PageError(400, "Choose a staff member from the list.")
+    try:
+        return record_id(raw, "the staff member")
+    except InputError:
+        raise PageError(400, "Choose a staff member from the list.") from None
 
 
 @staff_page()

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from starlette.responses import Response
 
 from bot.staff.charts import funnel_chart, stacked_bar_chart
+from bot.staff.inputs import InputError, day
 from bot.staff.overview import funnel, weekly_leads
 from bot.staff.transcript import count_conversations
 from bot.web.staff.context import StaffContext, staff_page
@@ -22,10 +23,10 @@ def _period(ctx: StaffContext) -> tuple[date, date, str | None]:
     default = (today - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), today)
     params = ctx.request.query_params
     try:
-        start = date.fromisoformat(params["from"]) if params.get("from") else default[0]
-        end = date.fromisoformat(params["to"]) if params.get("to") else default[1]
-    except ValueError:
-        return (*default, "Dates look like 2026-11-27.")
+        start = day(params["from"], "The start") if params.get("from") else default[0]
+        end = day(params["to"], "The end") if params.get("to") else default[1]
+    except InputError as error:
+        return (*default, f"{error}.")
     if start > end:
         return (*default, "The start date is after the end date.")
     if (end - start).days > MAX_DAYS:

@@ -21,8 +21,9 @@ TABLES = {
     "staff_sessions",
     "lead_notes",
     "audit_events",
+    "login_counters",
 }
-HEAD = "0002"
+HEAD = "0003"
 
 
 def _differences(url: str) -> list:

@@ -1,3 +1,5 @@
+import pytest
+from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from bot.settings import load_settings
@@ -47,3 +49,28 @@ def test_errors_redirects_and_refused_forms_carry_the_headers_too(project_root, 
         assert headers["x-content-type-options"] == "nosniff", what
         assert headers["referrer-policy"] == "same-origin", what
         assert headers["x-frame-options"] == "DENY", what
+
+
+def test_an_unexpected_error_is_a_plain_500_that_carries_the_headers(project_root, tmp_path):
+    """A leads database without its tables: the back-office's first query fails with
+    an exception no page expects. Starlette's error page would skip this middleware."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.db'}",
+        "TRACKER_STORE_DB": str(tmp_path / "trackers.db"),
+    }
+    settings = load_settings(env, root=project_root)
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    client.cookies.set("staff_session", "some-token", path="/staff")
+    response = client.get("/staff/leads")
+    assert response.status_code == 500
+    assert response.text == "Internal Server Error"  # no traceback, no SQL
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["cache-control"] == "no-store"
+    # the exception still reaches the server, for its log
+    raising = TestClient(create_app(settings))
+    raising.cookies.set("staff_session", "some-token", path="/staff")
+    with pytest.raises(OperationalError, match="no such table"):
+        raising.get("/staff/leads")

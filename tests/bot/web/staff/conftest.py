@@ -37,20 +37,29 @@ def _cheap_hashing(cheap_hasher):
     """Every test here hashes passwords: cheaply."""
 
 
-@pytest.fixture
-def site(project_root, tmp_path) -> Iterator[Site]:
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'leads.db'}",
-        "TRACKER_STORE_DB": str(tmp_path / "trackers.db"),
-    }
+def _site(project_root, tmp_path, database_url: str) -> Site:
+    env = {"DATABASE_URL": database_url, "TRACKER_STORE_DB": str(tmp_path / "trackers.db")}
     settings = load_settings(env, root=project_root)
     upgrade(settings.database_url)
     factory = session_factory(settings.database_url)
     with factory.begin() as session:
         create_user(session, ADMIN[0], ADMIN[1], "admin")
         create_user(session, STAFF[0], STAFF[1], "staff")
-    yield Site(settings, factory)
+    return Site(settings, factory)
+
+
+@pytest.fixture
+def site(project_root, tmp_path) -> Iterator[Site]:
+    """The back-office on a SQLite leads database."""
+    yield _site(project_root, tmp_path, f"sqlite:///{tmp_path / 'leads.db'}")
     dispose_engines()
+
+
+@pytest.fixture
+def site_on_each_database(project_root, tmp_path, database_url) -> Site:
+    """The back-office on SQLite, then on a fresh PostgreSQL database (whose INTEGER
+    is 32 bits: the bounds of ids are tested there)."""
+    return _site(project_root, tmp_path, database_url)
 
 
 def csrf_of(page: str) -> str:

@@ -39,7 +39,9 @@ def test_bad_slot_input_is_explained(admin):
     past = post_form(admin, "/staff/slots", "/staff/slots", {"date": "2020-01-06", "time": "09:00"})
     assert past.status_code == 400 and "in the past" in past.text
     nonsense = post_form(admin, "/staff/slots", "/staff/slots", {"date": "soon", "time": "9"})
-    assert nonsense.status_code == 400 and "YYYY-MM-DD HH:MM" in nonsense.text
+    assert nonsense.status_code == 400 and "the day must be a date like" in nonsense.text
+    no_time = post_form(admin, "/staff/slots", "/staff/slots", {"date": _future_day(), "time": "9"})
+    assert no_time.status_code == 400 and "YYYY-MM-DD HH:MM" in no_time.text
     weeks = post_form(
         admin,
         "/staff/slots",

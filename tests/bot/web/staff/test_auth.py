@@ -1,11 +1,25 @@
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
+from starlette.testclient import TestClient
 
 from bot.db.models import AuditEvent, StaffSession, utcnow
+from bot.db.session import session_factory
+from bot.readiness import wait_until_up
+from bot.settings import load_settings
+from bot.staff.accounts import LOGIN_FAILED_MESSAGE, create_user
+from bot.web.app import create_app
+from tests import live
 from tests.bot.web.staff.conftest import ADMIN, STAFF, csrf_of, post_form, sign_in
 
 PAGES = [
@@ -123,21 +137,39 @@ def test_a_wrong_password_gets_the_same_answer_as_an_unknown_account(site):
     assert all("wrong-password" not in str(event.details) for event in failed)
 
 
-def test_repeated_failures_lock_the_account(site):
-    client = site.client()
-    for _ in range(5):
-        form = client.get("/staff/login")
-        client.post(
-            "/staff/login",
-            data={"email": STAFF[0], "password": "not-it-at-all", "csrf_token": csrf_of(form.text)},
-        )
+def _attempt(client: TestClient, email: str, password: str):
     form = client.get("/staff/login")
-    response = client.post(
+    return client.post(
         "/staff/login",
-        data={"email": STAFF[0], "password": STAFF[1], "csrf_token": csrf_of(form.text)},
+        data={"email": email, "password": password, "csrf_token": csrf_of(form.text)},
     )
-    assert response.status_code == 400
-    assert "locked" in response.text
+
+
+def _alert(response) -> str:
+    return response.text.split('role="alert"')[1].split("</p>")[0]
+
+
+def test_repeated_failures_pause_that_address_only_and_say_nothing_about_the_account(site):
+    attacker = TestClient(
+        create_app(site.settings), client=("203.0.113.66", 5000), follow_redirects=False
+    )
+    answers = set()
+    for email in (STAFF[0], "nobody@clinic.example"):
+        for _ in range(6):
+            response = _attempt(attacker, email, "not-it-at-all")
+            assert response.status_code == 400
+            answers.add(_alert(response))
+        # over the limit: the right password gets the same answer, for both emails
+        response = _attempt(attacker, email, STAFF[1])
+        assert response.status_code == 400
+        answers.add(_alert(response))
+    assert answers == {f' id="login-error">{LOGIN_FAILED_MESSAGE}'}
+    assert "locked" not in LOGIN_FAILED_MESSAGE
+    # the staff member at their own desk is not locked out
+    desk = TestClient(
+        create_app(site.settings), client=("198.51.100.10", 5000), follow_redirects=False
+    )
+    assert _attempt(desk, STAFF[0], STAFF[1]).status_code == 303
 
 
 def test_many_failures_from_one_address_are_throttled(site):
@@ -219,3 +251,102 @@ def test_sign_in_is_audited_with_the_address(site):
         event = session.execute(select(AuditEvent).where(AuditEvent.action == "login")).scalar_one()
     assert event.actor_email == ADMIN[0]
     assert event.ip_address == "testclient"
+
+
+# --- the real web app (`bot serve web`), parallel attempts, both databases -----------
+
+LIVE_PORTS = {"sqlite": "19031", "postgresql": "19032"}
+# every client address is on loopback: the kernel lets a socket bind any 127/8 address
+GUESSER, DESK, SPRAYER = "127.0.0.1", "127.0.0.2", "127.0.0.3"
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    url: str
+    database_url: str
+
+    def client(self, address: str) -> httpx.Client:
+        transport = httpx.HTTPTransport(local_address=address)
+        return httpx.Client(base_url=self.url, transport=transport, timeout=60)
+
+    def failures_from(self, address: str) -> list[str]:
+        """The reasons of the failed sign-ins the server recorded for ``address``."""
+        engine = sa.create_engine(self.database_url, future=True, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as connection:
+                details = connection.execute(
+                    select(AuditEvent.details).where(
+                        AuditEvent.action == "login_failed", AuditEvent.ip_address == address
+                    )
+                ).scalars()
+                return [entry["reason"] for entry in details]
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture
+def live_site(project_root, tmp_path, database_url) -> Iterator[LiveSite]:
+    """The web app as `make run` starts it, on its own port, with one staff account;
+    it migrates the database itself before it listens."""
+    env = live.environment(
+        tmp_path, {"WEB_PORT": LIVE_PORTS[make_url(database_url).get_backend_name()]}
+    )
+    env["DATABASE_URL"] = database_url
+    settings = load_settings(env, root=project_root)
+    process = live.serve_one("web", env, tmp_path, project_root)
+    try:
+        down = wait_until_up([f"{settings.web_url}/healthz"], live.STARTUP_SECONDS)
+        assert not down, (tmp_path / "web.log").read_text()[-3000:]
+        with session_factory(database_url).begin() as session:
+            create_user(session, STAFF[0], STAFF[1], "staff")
+        yield LiveSite(settings.web_url, database_url)
+    finally:
+        live.stop(process)
+
+
+def _in_parallel(client: httpx.Client, attempts: list[tuple[str, str]]) -> list[httpx.Response]:
+    """Post every (email, password) at once, from one browser's sign-in form."""
+    token = csrf_of(client.get("/staff/login").text)
+    start = threading.Barrier(len(attempts))
+
+    def post(attempt: tuple[str, str]) -> httpx.Response:
+        data = {"email": attempt[0], "password": attempt[1], "csrf_token": token}
+        start.wait()
+        return client.post("/staff/login", data=data)
+
+    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        return list(pool.map(post, attempts))
+
+
+def test_parallel_guesses_are_counted_before_any_password_is_checked(live_site):
+    with live_site.client(GUESSER) as guesser, live_site.client(DESK) as desk:
+        answers = _in_parallel(guesser, [(STAFF[0], f"guess number {i}") for i in range(15)])
+        assert {response.status_code for response in answers} == {400}
+        assert {_alert(response) for response in answers} == {
+            f' id="login-error">{LOGIN_FAILED_MESSAGE}'
+        }
+        # five passwords were checked, the other ten refused unchecked (audited once)
+        reasons = live_site.failures_from(GUESSER)
+        assert reasons.count("bad_password") == 5
+        assert reasons.count("too_many_attempts") == 1 and len(reasons) == 6
+        # the guesser's address stays refused even with the right password...
+        token = csrf_of(guesser.get("/staff/login").text)
+        data = {"email": STAFF[0], "password": STAFF[1], "csrf_token": token}
+        assert guesser.post("/staff/login", data=data).status_code == 400
+        # ...and the staff member at their desk signs in
+        token = csrf_of(desk.get("/staff/login").text)
+        data = {"email": STAFF[0], "password": STAFF[1], "csrf_token": token}
+        signed_in = desk.post("/staff/login", data=data)
+        assert signed_in.status_code == 303, signed_in.text
+        assert desk.get("/staff/leads").status_code == 200
+
+
+def test_parallel_failures_from_one_address_stop_at_its_limit(live_site):
+    with live_site.client(SPRAYER) as sprayer:
+        emails = [(f"guess{i}@clinic.example", "password123456") for i in range(40)]
+        answers = _in_parallel(sprayer, emails)
+    statuses = sorted(response.status_code for response in answers)
+    assert statuses == [400] * 20 + [429] * 20
+    reasons = live_site.failures_from(SPRAYER)
+    assert reasons.count("unknown_email") == 20  # processed: exactly the limit
+    assert reasons.count("too_many_attempts") == 1 and len(reasons) == 21

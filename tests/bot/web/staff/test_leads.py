@@ -125,6 +125,22 @@ def test_the_lead_page_shows_intake_consent_and_transcript_and_is_audited(site, 
     assert [(e.actor_email, e.target_id) for e in viewed] == [(STAFF[0], lead_id)]
 
 
+@pytest.mark.parametrize(
+    ("contact", "link", "missing"),
+    [
+        ({"phone": None}, 'href="mailto:ana.lopez@example.com"', "tel:"),
+        ({"email": None}, 'href="tel:+15550123456"', "mailto:"),
+    ],
+)
+def test_revealed_details_link_only_what_the_visitor_gave(site, staff, contact, link, missing):
+    lead = _add_lead(site, "conv-one-way", **contact)
+    page = post_form(staff, f"/staff/leads/{lead}", f"/staff/leads/{lead}/reveal").text
+    contact = page.split('id="contact-h"')[1].split('id="consent-h"')[0]
+    assert link in contact
+    assert missing not in contact and "None" not in contact
+    assert contact.count("not given") == 1
+
+
 def test_revealing_contact_details_is_a_logged_post(site, staff, lead_id):
     response = post_form(staff, f"/staff/leads/{lead_id}", f"/staff/leads/{lead_id}/reveal")
     assert response.status_code == 200
