@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Consent, Intake, Lead
 from bot.settings import Settings
+from bot.staff.accounts import LOGIN_FAILED_MESSAGE
 from tests import live
 from tests.browser.conftest import expect, outside_the_browsers_loop, sign_in
 from tests.tracker_events import chat_at, save_conversations
 from tests.visitors import bot
 
 STAFF = ("desk@clinic.example", "blue kettle 7 morning")
-WEB_PORT = "18010"
+WEB_PORT = "19010"
 T0 = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1)
 FORMULA = '=HYPERLINK("http://evil.example")'
 VISITOR_SAYS = "I have sciatica down my left leg"
@@ -224,6 +225,35 @@ def test_signing_in_with_the_keyboard_only(office, page):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/staff/leads$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Leads")
+
+
+def test_a_failed_sign_in_reads_the_same_for_any_email(office, page):
+    """Two failures only: the module's other sign-ins come from this address too."""
+    alerts = []
+    for email in (STAFF[0], "nobody@clinic.example"):
+        page.goto(f"{office.url}/staff/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill("not the password at all")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        alerts.append(page.get_by_role("alert").inner_text())
+    assert alerts == [LOGIN_FAILED_MESSAGE] * 2
+    sign_in(page, office.url, *STAFF)  # and the account is not locked
+
+
+def test_bad_numbers_and_crafted_links_get_the_apps_own_words(office, page):
+    sign_in(page, office.url, *STAFF)
+    response = page.goto(f"{office.url}/staff/leads/{2**63}")
+    assert response.status == 404
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    expect(page.get_by_role("main")).to_contain_text("There is no such record")
+    response = page.goto(f"{office.url}/staff/leads?to=9999-12-31")
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("to must be a date from 2000-01-01")
+    page.goto(f"{office.url}/staff/leads?erased=1%20Your%20session%20expired,%20call%20555-0100")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leads")
+    expect(page.get_by_role("main")).not_to_contain_text("555-0100")
+    expect(page.locator("p.notice")).to_have_count(0)
 
 
 HOSTILE_NAME = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
