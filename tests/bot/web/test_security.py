@@ -1,9 +1,12 @@
+import httpx
 import pytest
 from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
+from bot.readiness import wait_until_up
 from bot.settings import load_settings
 from bot.web.app import create_app
+from tests import live
 
 
 def test_every_response_has_the_security_headers(project_root, tmp_path):
@@ -74,3 +77,27 @@ def test_an_unexpected_error_is_a_plain_500_that_carries_the_headers(project_roo
     raising.cookies.set("staff_session", "some-token", path="/staff")
     with pytest.raises(OperationalError, match="no such table"):
         raising.get("/staff/leads")
+
+
+def test_the_real_server_answers_an_unexpected_error_the_same_way(project_root, tmp_path):
+    """`bot serve web` with a leads database nobody listens for (19098, in this test's
+    port range): the page's first query fails; the answer is the same plain 500 with
+    the headers, and the traceback goes to the server's log only."""
+    env = live.environment(
+        tmp_path,
+        {"WEB_PORT": "19041", "DATABASE_URL": "postgresql://postgres@127.0.0.1:19098/leads"},
+    )
+    settings = load_settings(env, root=project_root)
+    process = live.serve_one("web", env, tmp_path, project_root)
+    try:
+        assert not wait_until_up([f"{settings.web_url}/healthz"], live.STARTUP_SECONDS)
+        response = httpx.get(
+            f"{settings.web_url}/staff/leads", cookies={"staff_session": "x"}, timeout=60
+        )
+    finally:
+        live.stop(process)
+    assert response.status_code == 500
+    assert response.text == "Internal Server Error"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "Traceback" in (tmp_path / "web.log").read_text()
