@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import STAFF_ROLES, StaffSession, StaffUser, utcnow
 from bot.staff import audit, throttle
+from bot.staff.inputs import plain_text
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -125,7 +126,7 @@ def lookup_form(email: str) -> str:
     try:
         return normalise_email(email)
     except AccountError:
-        return email.strip().lower()
+        return plain_text(email).strip().lower()
 
 
 def find_user(session: Session, email: str, *, fresh: bool = False) -> StaffUser | None:

@@ -20,7 +20,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db.models import LEAD_STATUSES, TRIAGE_LEVELS, Booking, Lead
-from bot.staff.inputs import InputError, day
+from bot.staff.inputs import InputError, day, plain_text
 from bot.staff.paging import Page, paginate
 
 PER_PAGE = 25
@@ -89,7 +89,7 @@ def parse_filter(
     created_from, created_to = _day(params, "from"), _day(params, "to")
     if created_from and created_to and created_from > created_to:
         raise FilterError("the start date is after the end date")
-    search = (params.get("q") or "").strip()[:MAX_SEARCH] or None
+    search = plain_text(params.get("q") or "").strip()[:MAX_SEARCH] or None
     mine = (params.get("mine") or "").strip() in {"1", "on", "yes"}
     return LeadFilter(
         status=_choice(params, "status", LEAD_STATUSES),

@@ -1,5 +1,5 @@
-"""Numbers and dates typed into the back-office's addresses and forms, checked in one
-place so that every page refuses the same bad input the same way.
+"""Numbers, dates and text typed into the back-office's addresses and forms, checked in
+one place so that every page refuses the same bad input the same way.
 
 Whatever arrives, the answer is a value the database and the date arithmetic can take,
 or InputError with a reason for people. Ids fit the database's INTEGER (32 bits on
@@ -21,6 +21,12 @@ DAY_EXAMPLE = "2026-11-27"
 
 class InputError(ValueError):
     """A typed value the back-office can't use; the message says which and why."""
+
+
+def plain_text(text: str) -> str:
+    """Typed text without NUL characters, which PostgreSQL's text columns and
+    parameters can't hold (the driver raises); nobody types one on purpose."""
+    return text.replace("\x00", "")
 
 
 def whole_number(text: str, name: str, low: int, high: int) -> int:

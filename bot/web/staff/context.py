@@ -28,7 +28,7 @@ from bot.clinic import ClinicProfile
 from bot.db.models import StaffSession, StaffUser, utcnow
 from bot.settings import Settings
 from bot.staff.accounts import resolve_session
-from bot.staff.inputs import InputError, record_id, whole_number
+from bot.staff.inputs import InputError, plain_text, record_id, whole_number
 from bot.staff.throttle import SignInLimits
 
 SESSION_COOKIE = "staff_session"
@@ -112,9 +112,9 @@ class StaffContext:
         return client_ip(self.request)
 
     def field(self, name: str) -> str:
-        """A form field as text ('' when missing or a file)."""
+        """A form field as text ('' when missing or a file), without NUL characters."""
         value = self.form.get(name) if self.form is not None else None
-        return value.strip() if isinstance(value, str) else ""
+        return plain_text(value).strip() if isinstance(value, str) else ""
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
         values = {"user": self.user, "csrf_token": self.staff_session.csrf_token, **context}

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.staff.inputs import MAX_ID, InputError, day, record_id, whole_number
+from bot.staff.inputs import MAX_ID, InputError, day, plain_text, record_id, whole_number
 
 
 @pytest.mark.parametrize("text", ["1", " 42 ", str(MAX_ID)])
@@ -63,3 +63,7 @@ def test_days_in_range(text):
 def test_out_of_range_and_malformed_days_are_refused(text, reason):
     with pytest.raises(InputError, match=reason):
         day(text, "from")
+
+
+def test_plain_text_drops_nul_characters_only():
+    assert plain_text("Ana\x00 Lopez\t\n") == "Ana Lopez\t\n"

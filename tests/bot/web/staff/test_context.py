@@ -129,3 +129,27 @@ def test_a_form_posts_notice_is_shown_once(admin_anywhere):
     first = admin_anywhere.get("/staff/users").text
     assert '<p class="notice" role="status">Account created for new@clinic.example</p>' in first
     assert "Account created" not in admin_anywhere.get("/staff/users").text
+
+
+def test_nul_characters_never_reach_the_database(site_on_each_database, admin_anywhere):
+    """PostgreSQL's driver refuses a NUL in any text; nobody types one on purpose, so
+    it is dropped from every form field, the inbox search and the sign-in email."""
+    with site_on_each_database.factory.begin() as session:
+        lead = Lead(conversation_id="c-1", name="Ana Test", email="ana@example.com")
+        session.add(lead)
+        session.flush()
+        lead_id = lead.id
+    assert admin_anywhere.get("/staff/leads?q=Ana%00Test").status_code == 200
+    token = csrf_of(admin_anywhere.get(f"/staff/leads/{lead_id}").text)
+    noted = admin_anywhere.post(
+        f"/staff/leads/{lead_id}/notes", data={"csrf_token": token, "body": "Called\x00 back"}
+    )
+    assert noted.status_code == 303
+    assert "Called back" in admin_anywhere.get(f"/staff/leads/{lead_id}").text
+    visitor = site_on_each_database.client()
+    form = visitor.get("/staff/login")
+    refused = visitor.post(
+        "/staff/login",
+        data={"csrf_token": csrf_of(form.text), "email": "no\x00body", "password": "x\x00" * 7},
+    )
+    assert refused.status_code == 400
