@@ -188,36 +188,35 @@ class AssertionDetector:
             _Trigger(self._nlp.vocab.strings[key], start, end)
             for key, start, end in self._matcher(doc)
         ]
-        inside = set()
-        for c in concepts:
-            inside.update(range(c.start, c.end))
-        pseudo = [t for t in found if t.kind == PSEUDO]
+        # token positions, not pairs of spans, so that the work grows with the message
+        inside = {i for c in concepts for i in range(c.start, c.end)}
+        pseudo = {i for t in found if t.kind == PSEUDO for i in range(t.start, t.end)}
         kept: list[_Trigger] = []
         for t in found:
             if t.kind in (PSEUDO, TERMINATOR):
                 if t.kind == TERMINATOR:
                     kept.append(t)
                 continue
-            # a trigger word inside a concept is part of the symptom: "can't pee"
-            if any(i in inside for i in range(t.start, t.end)):
-                continue
-            if any(p.start < t.end and t.start < p.end for p in pseudo):
+            # a trigger word inside a concept is part of the symptom: "can't pee"; a
+            # pseudo trigger cancels the triggers it overlaps
+            if any(i in inside or i in pseudo for i in range(t.start, t.end)):
                 continue
             kept.append(t)
         # of overlapping triggers keep the longest ("no sign of" over "no"); triggers of
         # equal length all stay ("never" is both a pre and a post trigger)
         kept.sort(key=lambda t: (t.start, -(t.end - t.start)))
         out: list[_Trigger] = []
+        longest_at: dict[int, int] = {}  # position -> longest kept trigger covering it
         for t in kept:
-            if t.kind != TERMINATOR and any(
-                o.kind != TERMINATOR
-                and o.start < t.end
-                and t.start < o.end
-                and o.end - o.start > t.end - t.start
-                for o in out
-            ):
+            length = t.end - t.start
+            if t.kind == TERMINATOR:
+                out.append(t)
+                continue
+            if any(longest_at.get(i, 0) > length for i in range(t.start, t.end)):
                 continue
             out.append(t)
+            for i in range(t.start, t.end):
+                longest_at[i] = max(longest_at.get(i, 0), length)
         return out
 
 
@@ -240,8 +239,22 @@ def annotate(
         if tok.is_space and "\n" in tok.text:
             hard.add(tok.i)
     ctx = _Context(doc, concepts, hard, rules)
+    # a pre trigger reaches the concepts that start at most `window` tokens after its end,
+    # a post trigger those that end at most `post_window` tokens before its start: each
+    # concept looks only at the triggers within those distances, not at every trigger
+    ending: dict[int, list[_Trigger]] = {}
+    starting: dict[int, list[_Trigger]] = {}
+    for t in triggers:
+        if t.kind in (NEG_PRE, HYP_PRE, OTHER_PRE):
+            ending.setdefault(t.end, []).append(t)
+        elif t.kind in (NEG_POST, HYP_POST, OTHER_POST):
+            starting.setdefault(t.start, []).append(t)
     for c in concepts:
-        for t in triggers:
+        near = [t for i in range(c.start - rules.window, c.start + 1) for t in ending.get(i, ())]
+        near += [
+            t for i in range(c.end, c.end + rules.post_window + 1) for t in starting.get(i, ())
+        ]
+        for t in near:
             if (
                 t.kind == NEG_PRE
                 and c.mention_only
@@ -305,6 +318,9 @@ class _Context:
         for c in self.concepts:
             self.starting.setdefault(c.start, []).append(c)
             self.covered.update(range(c.start, c.end))
+        self._clause_starts: list[int] | None = None
+        self._next_report: list[int] | None = None
+        self._openers: dict[int, int] = {}
 
     def norm(self, i: int) -> str:
         return self.doc[i].norm_
@@ -360,15 +376,44 @@ class _Context:
             return False
         return True
 
+    def clause_opener(self, i: int) -> int:
+        """The first word of the clause holding token ``i`` (discourse words such as
+        "so" or "well", punctuation and spaces skipped), worked out once per clause."""
+        if self._clause_starts is None:
+            starts: list[int] = []
+            for j in range(len(self.doc)):
+                starts.append(j if j == 0 or (j - 1) in self.hard else starts[-1])
+            self._clause_starts = starts
+        start = self._clause_starts[i]
+        if start not in self._openers:
+            s = start
+            while s < len(self.doc) and (
+                self.norm(s) in self.rules.discourse or self.doc[s].is_punct or self.doc[s].is_space
+            ):
+                s += 1
+            self._openers[start] = s
+        return min(self._openers[start], i)
+
+    def next_report(self, i: int) -> int:
+        """The first token from ``i`` on that starts a report of the visitor's own (a
+        first-person pronoun, a subordinate clause, a clause-ending soft terminator), or
+        the length of the message; one pass from the end, once per message."""
+        if self._next_report is None:
+            found = [len(self.doc)] * (len(self.doc) + 1)
+            for j in range(len(self.doc) - 1, -1, -1):
+                n = self.norm(j)
+                report = (
+                    n in self.rules.first_person
+                    or n in self.rules.subordinators
+                    or (n in self.rules.soft_terminators and not self.continues_list(j))
+                )
+                found[j] = j if report else found[j + 1]
+            self._next_report = found
+        return self._next_report[min(i, len(self.doc))]
+
     def in_question(self, c: ConceptMatch) -> bool:
         """Whether ``c`` lies in a clause opened by "could the pills / can it / does it..."."""
-        s = c.start
-        while s > 0 and (s - 1) not in self.hard:
-            s -= 1
-        while s < c.start and (
-            self.norm(s) in self.rules.discourse or self.doc[s].is_punct or self.doc[s].is_space
-        ):
-            s += 1
+        s = self.clause_opener(c.start)
         if s + 1 >= c.start or self.norm(s) not in self.rules.question_modals:
             return False
         subject = s + 1
@@ -377,10 +422,4 @@ class _Context:
         )
         if not subject_ok:
             return False
-        for i in range(subject + 1, c.start):
-            n = self.norm(i)
-            if n in self.rules.first_person or n in self.rules.subordinators:
-                return False
-            if n in self.rules.soft_terminators and not self.continues_list(i):
-                return False
-        return True
+        return self.next_report(subject + 1) >= c.start

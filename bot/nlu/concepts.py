@@ -25,8 +25,11 @@ red flags can require, never returned).
 """
 
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +226,7 @@ class ConceptRuler:
             label, value, mention = strings[key].split("\t")
             match = ConceptMatch(start, end, label, value, mention_only=mention == "1")
             (excludes if label == EXCLUDE_LABEL else found).append(match)
-        found = [m for m in found if not _excluded(m, excludes)]
+        found = _without_excluded(found, excludes)
         found = _resolve_overlaps(found)
         doc.user_data[MATCHES_KEY] = found
         doc.spans[SPAN_KEY] = [
@@ -240,11 +243,42 @@ def make_concept_ruler(nlp: Language, name: str) -> ConceptRuler:
     return ConceptRuler(nlp, name)
 
 
-def _excluded(match: ConceptMatch, excludes: Sequence[ConceptMatch]) -> bool:
-    return any(
-        ex.value in (match.value, "*") and ex.start <= match.start and match.end <= ex.end
-        for ex in excludes
-    )
+class _Spans:
+    """Spans by value, to ask whether one reaches over a position: a bisection and a
+    running maximum instead of a look at every span, so that a message repeating a
+    phrase hundreds of times costs hundreds of steps, not their square."""
+
+    def __init__(self, spans: Iterable[ConceptMatch]) -> None:
+        by_value: dict[str, list[tuple[int, int]]] = {}
+        for span in spans:
+            by_value.setdefault(span.value, []).append((span.start, span.end))
+        self._starts: dict[str, list[int]] = {}
+        self._max_ends: dict[str, list[int]] = {}
+        for value, pairs in by_value.items():
+            pairs.sort()
+            self._starts[value] = [start for start, _ in pairs]
+            self._max_ends[value] = list(accumulate((end for _, end in pairs), max))
+
+    def reach(self, value: str, before: int) -> int:
+        """The furthest end of the spans of ``value`` that start at or before ``before``
+        (-1 if none)."""
+        starts = self._starts.get(value)
+        if not starts:
+            return -1
+        k = bisect_right(starts, before)
+        return self._max_ends[value][k - 1] if k else -1
+
+
+def _without_excluded(
+    matches: list[ConceptMatch], excludes: Sequence[ConceptMatch]
+) -> list[ConceptMatch]:
+    """The matches that no exclusion span of their value (or of ``*``) contains."""
+    spans = _Spans(excludes)
+    return [
+        m
+        for m in matches
+        if spans.reach(m.value, m.start) < m.end and spans.reach("*", m.start) < m.end
+    ]
 
 
 def _resolve_overlaps(matches: list[ConceptMatch]) -> list[ConceptMatch]:
@@ -267,11 +301,10 @@ def _resolve_overlaps(matches: list[ConceptMatch]) -> list[ConceptMatch]:
                 current = ConceptMatch(m.start, m.end, label, value, mention)
         merged.append(current)
     real = [m for m in merged if not m.mention_only]
+    real_spans = _Spans(real)
+    # a real match of the value overlaps: one starts before this ends and ends after it starts
     mentions = [
-        m
-        for m in merged
-        if m.mention_only
-        and not any(r.value == m.value and r.start < m.end and m.start < r.end for r in real)
+        m for m in merged if m.mention_only and real_spans.reach(m.value, m.end - 1) <= m.start
     ]
     kept: list[ConceptMatch] = []
     for label in {m.label for m in merged}:
@@ -323,11 +356,27 @@ def build_pipeline(patterns_dir: Path | None = None) -> Language:
     return nlp
 
 
+# a run of punctuation or symbols (emoji included) longer than this is cut to its first
+# characters, the rest blanked: no pattern reads more than a few of them
+_SYMBOL_RUN = re.compile(r"([^\w\s]{3})[^\w\s]+")
+
+
+def _blank_tail(match: re.Match[str]) -> str:
+    return match.group(1) + " " * (match.end() - match.start() - 3)
+
+
 def make_doc_text(text: str) -> str:
-    """Lower-case for tokenisation when offsets survive it: spaCy's English tokenizer
-    splits "can't" but not "CAN'T", and patterns are lower-case anyway."""
+    """The text spaCy tokenises: the same length, so that every offset still points into
+    the visitor's text.
+
+    Lower-cased when that keeps the length (spaCy's English tokenizer splits "can't" but
+    not "CAN'T", and patterns are lower-case anyway). Runs of punctuation or symbols keep
+    their first three characters and the rest becomes spaces: spaCy strips suffixes one
+    at a time, rescanning the rest of the token each time, so 2,000 "!" took half a
+    second and made 2,000 tokens for the matchers."""
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else text
+    text = lowered if len(lowered) == len(text) else text
+    return _SYMBOL_RUN.sub(_blank_tail, text)
 
 
 def extract(nlp: Language, text: str) -> list[Concept]:

@@ -18,12 +18,20 @@ become "fever", "cancel" must not become "cancer"):
 
 Candidates are found with a symmetric-deletion index (as in SymSpell), so a lookup costs a
 few dozen set probes instead of a scan of the whole vocabulary; results are cached.
+
+Every lookup's work is bounded whatever the message holds: a token longer than the
+longest vocabulary word plus the edits allowed cannot be a misspelling of any of them and
+is not looked up at all, so the deletions probed for one token never exceed
+:meth:`FuzzyIndex.max_probes` (211 with the packaged patterns). Without that bound the
+2-letter deletions of a 2,000-letter token were two million strings: one such message
+held the Rasa process for minutes.
 """
 
 import argparse
 import sys
 from collections.abc import Iterable
 from itertools import combinations
+from math import comb
 from pathlib import Path
 
 from spacy.language import Language
@@ -31,6 +39,7 @@ from spacy.tokens import Doc
 
 FUZZY_COMPONENT = "clinical_fuzzy_norm"
 MIN_LENGTH = 5
+MAX_EDITS = 2  # for words of 8 letters or more; fewer below (max_edits)
 _CACHE_LIMIT = 20_000
 
 
@@ -40,7 +49,7 @@ def max_edits(length: int) -> int:
         return 0
     if length < 8:
         return 1
-    return 2
+    return MAX_EDITS
 
 
 def osa_distance(a: str, b: str) -> int:
@@ -92,13 +101,22 @@ class FuzzyIndex:
             depth = 1 if len(word) <= MIN_LENGTH else 2
             for variant in _deletions(word, depth):
                 self._deletes.setdefault(variant, set()).add(word)
+        # no word longer than this is within the allowed edits of a vocabulary word
+        self.longest = max((len(w) for w in self.vocabulary), default=0) + MAX_EDITS
         self._cache: dict[str, str | None] = {}
+        self.probes = 0  # deletion variants looked up so far: the work done, for tests
+
+    def max_probes(self) -> int:
+        """The most deletion variants one lookup may probe (for the longest token looked up)."""
+        n = self.longest
+        return sum(comb(n, k) for k in range(max_edits(n) + 1))
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word ``word`` is a misspelling of, or None if it is not one."""
         word = word.lower()
         if (
             len(word) < MIN_LENGTH
+            or len(word) > self.longest
             or not word.isalpha()
             or word in self.vocabulary
             or word in self.known_words
@@ -115,7 +133,9 @@ class FuzzyIndex:
     def _lookup(self, word: str) -> str | None:
         limit = max_edits(len(word))
         candidates: set[str] = set()
-        for variant in _deletions(word, limit):
+        variants = _deletions(word, limit)
+        self.probes += len(variants)
+        for variant in variants:
             candidates |= self._deletes.get(variant, set())
         best: tuple[int, bool, int, str] | None = None
         for cand in candidates:

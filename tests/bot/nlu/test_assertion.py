@@ -201,3 +201,25 @@ def test_rules_file_loads_and_rejects_unknown_keys(tmp_path):
     bad.write_text((default_patterns_dir() / "assertion.yml").read_text() + "\nnegatoin: [nope]\n")
     with pytest.raises(ValueError, match="unknown keys"):
         load_assertion_rules(bad)
+
+
+def test_each_concept_is_checked_only_against_the_triggers_within_reach(monkeypatch):
+    """A message repeating a negated phrase hundreds of times costs hundreds of scope
+    checks, not concepts times triggers (20,449 checks for this one before)."""
+    from bot.nlu import assertion
+
+    calls = {"pre": 0, "post": 0}
+    for kind in calls:
+        original = getattr(assertion._Context, f"{kind}_scope")
+
+        def counted(self, *args, _original=original, _kind=kind, **kwargs):
+            calls[_kind] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(assertion._Context, f"{kind}_scope", counted)
+    text = ("no back pain, " * 160)[:2000]
+    found = concepts(text)
+    rules = load_assertion_rules(default_patterns_dir() / "assertion.yml")
+    # each concept meets at most one trigger per position within its two windows
+    assert len(found) > 100 and all(c.negated for c in found)
+    assert calls["pre"] + calls["post"] <= len(found) * (rules.window + rules.post_window + 2)

@@ -488,3 +488,23 @@ def test_concept_types_are_the_five_public_ones():
     assert CONCEPT_TYPES == ("condition", "symptom", "body_location", "medication", "red_flag")
     labels = {c.type for c in concepts("no cues here, I fell asleep and slipped")}
     assert "cue" not in labels and "exclude" not in labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["!" * 2000, "help!!!!!!! my back", "😀" * 1000, "?!" * 1000, "Ça va?!?!?!", "no..."],
+)
+def test_the_tokenised_text_keeps_every_offset_and_few_symbols(text):
+    from bot.nlu.concepts import make_doc_text
+
+    made = make_doc_text(text)
+    assert len(made) == len(text)
+    doc = pipeline().make_doc(made)
+    # a run of symbols keeps its first three characters, and so at most three tokens
+    assert sum(1 for t in doc if not t.is_space) <= len(text.split()) * 3 + 3
+
+
+def test_a_red_flag_after_a_run_of_symbols_is_found_at_its_own_offsets():
+    text = "!!!!!!!!!!!! 😀😀😀😀😀 I can't feel anything when I wipe"
+    (flag,) = [c for c in concepts(text) if c.type == "red_flag"]
+    assert flag.asserted and text[flag.start : flag.end] == flag.text

@@ -1,5 +1,7 @@
 """Misspelling tolerance: corrections into token.norm_, and no false corrections."""
 
+import random
+
 import pytest
 import spacy
 
@@ -139,3 +141,28 @@ def test_fuzzy_component_registers_as_a_spacy_factory():
     component = nlp.add_pipe(FUZZY_COMPONENT)
     component.set_vocabulary(["sciatica"], [])
     assert nlp("siatica")[0].norm_ == "sciatica"
+
+
+def packaged_index() -> FuzzyIndex:
+    return pipeline().get_pipe(FUZZY_COMPONENT).index
+
+
+def test_a_lookup_probes_a_bounded_number_of_variants_whatever_the_token():
+    index = packaged_index()
+    # the longest pattern word has 18 letters: 20 letters at most are looked up, and
+    # their deletions of up to 2 letters are 1 + 20 + 190 variants
+    assert index.longest == 20 and index.max_probes() == 211
+    rng = random.Random(5)
+    for length in [*range(5, 40), 100, 600, 1999]:
+        word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(length))
+        before = index.probes
+        index.correct(word)
+        assert index.probes - before <= index.max_probes(), length
+
+
+def test_a_token_longer_than_any_pattern_word_is_not_looked_up():
+    index = packaged_index()
+    before = index.probes
+    assert index.correct("a" * 1999) is None
+    assert index.correct("sciatica" * 3) is None
+    assert index.probes == before
