@@ -87,6 +87,7 @@ from bot.applied_events import typed_once
 from bot.conversation_store import wrapped_init_tracker
 from bot.fast_json import endpoint_session
 from bot.graph_runner import SequentialGraphRunner
+from bot.nlu.payloads import payloads_only
 from bot.remembered import remembered
 from bot.reply_check import reply_is_valid
 from bot.retried_messages import answering_repeats, refusing_repeats
@@ -214,6 +215,7 @@ def install() -> None:
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -239,6 +241,8 @@ def install() -> None:
     # not speed fixes: a failed custom action answers with an apology (see the module)
     _wrap_once(RemoteAction, "run", apologising)
     _wrap_once(FormAction, "run", form_apologising)
+    # only the buttons' own payloads skip the reading of a "/" message (bot/nlu/payloads)
+    _wrap_once(RegexMessageHandler, "process", payloads_only)
     # a message nginx retried on another replica is answered once (bot/retried_messages)
     _wrap_once(MessageProcessor, "_handle_message_with_tracker", refusing_repeats)
     _wrap_once(MessageProcessor, "handle_message", answering_repeats)

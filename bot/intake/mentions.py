@@ -50,10 +50,11 @@ def concept_pipeline() -> Language:
 
 
 def concepts_of(text: str | None) -> list[Concept]:
-    """Concepts of one message; none for an intent payload such as a button's "/affirm"."""
+    """Concepts of one message; none for a button's payload such as "/affirm"."""
     from bot.nlu.concepts import extract
+    from bot.nlu.payloads import is_button_payload
 
-    if not text or text.lstrip().startswith("/"):
+    if not text or is_button_payload(text):
         return []
     return extract(concept_pipeline(), text)
 

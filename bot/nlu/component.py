@@ -43,6 +43,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
 from bot.nlu.concepts import Concept, build_pipeline, extract
+from bot.nlu.payloads import is_button_payload
 
 CLINICAL_CONCEPTS = "clinical_concepts"
 
@@ -92,8 +93,9 @@ class ClinicalConceptExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
     def concepts(self, text: str | None) -> list[Concept]:
-        """Concepts of one text; none for empty text or an intent payload ("/greet")."""
-        if not text or text.lstrip().startswith("/"):
+        """Concepts of one text; none for empty text or a button's payload ("/affirm"):
+        any other text is read, whatever it starts with (bot/nlu/payloads.py)."""
+        if not text or is_button_payload(text):
             return []
         return extract(self._nlp, text)
 

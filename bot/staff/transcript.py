@@ -18,6 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.nlu.payloads import is_button_payload
 from bot.tracker_store import EVENTS, events_connection
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def read_transcript(tracker_url: str, sender_id: str) -> list[Turn]:
             if text or offered:
                 turns.append(Turn("assistant", text, at, tuple(t for t, _ in offered)))
             continue
-        if text.lstrip().startswith("/"):
+        if is_button_payload(text):
             text = titles.get(text.strip()) or SENT_BY_THE_WIDGET.get(text.strip(), CHOSE_AN_OPTION)
         if text:
             turns.append(Turn("visitor", text, at))

@@ -60,6 +60,9 @@ def patched(monkeypatch):
 
     monkeypatch.setattr(FailSafeTrackerStore, "init_tracker", FailSafeTrackerStore.init_tracker)
     monkeypatch.setattr(Domain, "is_empty", Domain.is_empty)
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+
+    monkeypatch.setattr(RegexMessageHandler, "process", RegexMessageHandler.process)
     for name in log_copies.LOGGING_MODULES:
         module = importlib.import_module(name)
         monkeypatch.setattr(module, "copy", module.copy)

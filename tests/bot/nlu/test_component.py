@@ -136,3 +136,9 @@ def test_the_component_fits_a_rasa_pipeline():
     node = graph.predict_schema.nodes["run_bot.nlu.component.ClinicalConceptExtractor1"]
     assert node.uses is ClinicalConceptExtractor
     assert node.fn == "process"
+
+
+def test_a_typed_message_starting_with_a_slash_is_read(component):
+    message = run(component, "/ I have numbness in my groin")
+    assert "saddle_numbness" in {c["value"] for c in message.get(CLINICAL_CONCEPTS)}
+    assert run(component, "/affirm").get(CLINICAL_CONCEPTS) == []
