@@ -36,4 +36,3 @@ def test_the_buttons_payloads_still_work(servers, domain, clinic):
     assert texts(say(servers, sender, "/start_intake"))[-1] == expected(
         domain, clinic, "utter_ask_pain_location"
     )
-
