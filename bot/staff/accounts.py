@@ -3,8 +3,8 @@
 Passwords are hashed with Argon2id. Sign-in failures say the same thing whether the
 email is unknown, the password wrong, the account deactivated or the attempts too many
 (bot/staff/sign_in.py counts them), so that the form cannot be used to find out who
-works at the clinic. Sessions live in the database and
-the browser holds only a random token, of which only a hash is stored.
+works at the clinic. Sessions live in the database and the browser holds only a random
+token, of which only a hash is stored.
 
 Functions here add to the caller's session and never commit: the web app and the
 command line commit, so that a change and its audit entry are kept together.
@@ -31,13 +31,14 @@ MAX_PASSWORD_LENGTH = 256
 MIN_LOCAL_PART_CHECKED = 3
 # how long sign-in pauses for an address, or an email from it, after too many failures
 LOCKOUT = throttle.SignInLimits().window
+LOCKOUT_MINUTES = int(LOCKOUT.total_seconds() // 60)
 # last_seen_at is written at most this often: not a database write per request
 SEEN_RESOLUTION = timedelta(seconds=30)
 # a user's sessions unused for this long are deleted when they sign in again
 STALE_SESSION = timedelta(days=1)
 LOGIN_FAILED_MESSAGE = (
     "Email or password is incorrect. After repeated failures, sign-in from this device "
-    f"pauses for {LOCKOUT.seconds // 60} minutes."
+    f"pauses for {LOCKOUT_MINUTES} minutes."
 )
 TARGET_TYPE = "staff_user"
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.db.models import StaffUser
 from bot.staff import throttle
 from bot.staff.accounts import (
-    LOCKOUT,
+    LOCKOUT_MINUTES,
     LoginFailed,
     authenticate,
     find_user,
@@ -26,8 +26,7 @@ from bot.staff.accounts import (
 )
 
 ADDRESS_REFUSED_MESSAGE = (
-    "Too many failed sign-ins from this address. "
-    f"Wait {LOCKOUT.seconds // 60} minutes and try again."
+    f"Too many failed sign-ins from this address. Wait {LOCKOUT_MINUTES} minutes and try again."
 )
 
 
