@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 import signal
 import socket
 import time
@@ -230,6 +231,8 @@ def environment(
         "LOCK_STORE_URL": REDIS_LOCK_STORE if spec.production else "",
         # all simulated visitors come from 127.0.0.1: no per-address or per-sender limit
         **UNLIMITED,
+        # production mode requires one; the embedded set-ups would generate their own
+        "ACTION_SERVER_SECRET": secrets.token_urlsafe(32),
     }
     inherited = ["RASA_AUTH_TOKEN", "CORS_ORIGINS", "PROJECT_ROOT", "RASA_REPLICAS"]
     inherited += ["PUBLIC_RASA_URL", "PUBLIC_BASE_URL", "TLS_CERTIFICATE", "TLS_CERTIFICATE_KEY"]

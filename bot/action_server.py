@@ -6,6 +6,9 @@ intake's reading after a restart, long enough for the widget to give up. Here it
 before the server listens, so `make run`'s readiness check (and a load balancer's)
 waits for it instead.
 
+Every request but the health check must carry the secret Rasa holds (bot/action_auth.py),
+attached through rasa-sdk's own plugin hook for Sanic extensions.
+
 Each request brings the whole conversation session as JSON, which Sanic decodes with the
 standard library: ~15% of the action server's CPU under load. Requests are decoded with
 orjson instead (bot/fast_json.py), the same data.
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import functools
 from typing import Any
+
+import pluggy
 
 
 def decode_requests_with_orjson() -> None:
@@ -36,11 +41,28 @@ def decode_requests_with_orjson() -> None:
     Request.load_json = load_json
 
 
+class SecretGuard:
+    """A rasa-sdk plugin: the secret checked on the app rasa-sdk builds."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    @pluggy.HookimplMarker("rasa_sdk")
+    def attach_sanic_app_extensions(self, app: Any) -> None:
+        from bot.action_auth import guard
+
+        guard(app, self.secret)
+
+
 def main() -> None:
     from rasa_sdk.__main__ import main as serve
+    from rasa_sdk.plugin import plugin_manager
 
+    from bot.action_auth import shared_secret
     from bot.intake.mentions import concept_pipeline
+    from bot.settings import load_settings
 
+    plugin_manager().register(SecretGuard(shared_secret(load_settings())))
     concept_pipeline()
     decode_requests_with_orjson()
     serve()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bot.action_auth import shared_secret
 from bot.kept_trackers import KEPT_CONVERSATIONS
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.tracker_store import tracker_store_url
@@ -35,6 +36,8 @@ def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> 
     """The environment Rasa needs: endpoints.yml reads these variables."""
     env = _environment(base)
     env.setdefault("ACTION_ENDPOINT_URL", f"{settings.action_url}/webhook")
+    # endpoints.yml sends it to the action server with every call (bot/action_auth.py)
+    env.setdefault("ACTION_SERVER_SECRET", shared_secret(settings))
     env.setdefault("TRACKER_STORE_URL", tracker_store_url(settings.tracker_store_db))
     env.setdefault("CLINIC_PROFILE", str(settings.clinic_profile))
     for name, value in lock_store_variables(settings.lock_store_url).items():

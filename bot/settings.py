@@ -66,6 +66,9 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = True
     smtp_from: str = "assistant@localhost"
+    # the secret Rasa shows the action server (bot/action_auth.py); unset: one generated
+    # per installation under var/ (production mode requires it set)
+    action_server_secret: str | None = None
     # the REST channel (bot/channel.py): messages a minute per sender and per visitor
     # address (nginx counts addresses in production mode), and a message's length
     chat_per_sender: int = 20
@@ -213,6 +216,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
         smtp_from=env.get("SMTP_FROM", "assistant@localhost"),
+        action_server_secret=env.get("ACTION_SERVER_SECRET") or None,
         chat_per_sender=_whole(env, "CHAT_LIMIT_PER_SENDER", 20, 1),
         chat_per_address=_whole(env, "CHAT_LIMIT_PER_ADDRESS", 60, 1),
         max_message_chars=_whole(env, "MAX_MESSAGE_CHARS", 2000, 1, MAX_REQUEST_BYTES // 8),

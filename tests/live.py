@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -144,6 +145,7 @@ def serve_production(
                 "TRACKER_STORE_DB": trackers_url,
                 "LOCK_STORE_URL": redis_url,
                 "PRODUCTION_DIR": str(tmp / "prod"),
+                "ACTION_SERVER_SECRET": secrets.token_urlsafe(32),
                 **UNLIMITED,
                 **overrides,
             }

@@ -8,6 +8,9 @@ and long enough not to be guessed. The secrets, all read from the environment:
 - ``RASA_AUTH_TOKEN``: optional. Unset, Rasa's HTTP API is off altogether (only the chat
   channels answer, and nginx passes only those); set, it opens the API to whoever holds
   it, so it must be a generated token of at least 32 characters.
+- ``ACTION_SERVER_SECRET``: required. Rasa shows it to the action server with every call
+  (bot/action_auth.py); production deployments put the action server on a network, so
+  it must be a generated secret of at least 32 characters, the same for every process.
 - ``SMTP_PASSWORD``, and the passwords inside ``DATABASE_URL``, ``TRACKER_STORE_DB`` and
   ``LOCK_STORE_URL``: optional (a server on loopback may trust the local user); when
   given, at least 12 characters (the mail provider or the database administrator may
@@ -93,6 +96,12 @@ def url_password(url: str) -> str | None:
 def weak_secrets(settings: Settings) -> list[str]:
     """Why production mode must not start with these secrets (empty when it may)."""
     found = []
+    if settings.action_server_secret is None:
+        found.append("ACTION_SERVER_SECRET is not set: generate one (32 characters at least)")
+    else:
+        found.append(
+            secret_problem("ACTION_SERVER_SECRET", settings.action_server_secret, MIN_TOKEN_LENGTH)
+        )
     if settings.rasa_auth_token is not None:
         found.append(secret_problem("RASA_AUTH_TOKEN", settings.rasa_auth_token, MIN_TOKEN_LENGTH))
     if settings.smtp_password is not None:

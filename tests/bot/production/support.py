@@ -10,6 +10,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/leads",
     "TRACKER_STORE_DB": "postgresql://postgres@127.0.0.1:5432/trackers",
     "LOCK_STORE_URL": "redis://127.0.0.1:6379/1",
+    # generated for these tests: production mode requires one
+    "ACTION_SERVER_SECRET": "x7Hq2LmP9vRt4WcZ8nYb3KdF6sJa1GeU5oNiQ0",
 }
 
 

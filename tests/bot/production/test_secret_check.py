@@ -27,10 +27,13 @@ def weak(tmp_path, **env: str) -> list[str]:
     return weak_secrets(load_settings({**PRODUCTION, **env}, root=tmp_path))
 
 
-def test_no_secret_at_all_is_allowed(tmp_path):
-    """Unset, the HTTP API is off and loopback services may trust the local user."""
+def test_only_the_action_servers_secret_is_required(tmp_path):
+    """Unset, the HTTP API is off and loopback services may trust the local user; the
+    action server, on a network in production, must be told who Rasa is."""
     assert weak(tmp_path) == []
-    assert weak_secrets(load_settings({}, root=tmp_path)) == []
+    assert weak_secrets(load_settings({}, root=tmp_path)) == [
+        "ACTION_SERVER_SECRET is not set: generate one (32 characters at least)"
+    ]
 
 
 def test_generated_secrets_are_accepted(tmp_path):
@@ -76,6 +79,8 @@ def test_short_and_patterned_secrets_are_refused():
     ("variable", "env"),
     [
         ("RASA_AUTH_TOKEN", {"RASA_AUTH_TOKEN": "change-me"}),
+        ("ACTION_SERVER_SECRET", {"ACTION_SERVER_SECRET": "thisismysecret"}),
+        ("ACTION_SERVER_SECRET", {"ACTION_SERVER_SECRET": "s3cret-but-short"}),
         ("SMTP_PASSWORD", {"SMTP_PASSWORD": "hunter2"}),
         ("DATABASE_URL", {"DATABASE_URL": "postgresql://app:changeme@db:5432/leads"}),
         ("TRACKER_STORE_DB", {"TRACKER_STORE_DB": "postgresql://app:postgres@db/trackers"}),
