@@ -45,6 +45,7 @@ from pydantic import BaseModel, Extra, StrictStr, ValidationError, constr, valid
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.nlu.message_length import words_to_read
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -328,7 +329,10 @@ class ChatGuard:
         answer = None
         if not text:
             answer = EMPTY_MESSAGE
-        elif len(text) > self.settings.max_message_chars:
+        elif (
+            len(text) > self.settings.max_message_chars
+            or words_to_read(text) > self.settings.max_message_words
+        ):
             answer = MESSAGE_TOO_LONG
         return Admitted(incoming.sender, text, incoming.metadata, answer)
 

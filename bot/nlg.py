@@ -33,6 +33,7 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             "consent_notice_version": CONSENT_NOTICE_VERSION,
             # the REST channel's limit, quoted when a message is over it
             "max_message_chars": f"{settings.max_message_chars:,}",
+            "max_message_words": f"{settings.max_message_words:,}",
         }
 
     async def generate(

@@ -74,6 +74,8 @@ class Settings:
     chat_per_sender: int = 20
     chat_per_address: int = 60
     max_message_chars: int = 2000
+    # ... and in words and punctuation marks (bot/nlu/message_length.py)
+    max_message_words: int = 600
 
     @property
     def browser_rasa_url(self) -> str:
@@ -220,4 +222,5 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         chat_per_sender=_whole(env, "CHAT_LIMIT_PER_SENDER", 20, 1),
         chat_per_address=_whole(env, "CHAT_LIMIT_PER_ADDRESS", 60, 1),
         max_message_chars=_whole(env, "MAX_MESSAGE_CHARS", 2000, 1, MAX_REQUEST_BYTES // 8),
+        max_message_words=_whole(env, "MAX_MESSAGE_WORDS", 600, 1, 2000),
     )

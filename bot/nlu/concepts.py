@@ -193,6 +193,7 @@ class ConceptRuler:
         self._nlp = nlp
         self._matcher = Matcher(nlp.vocab, validate=True)
         self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._first_classes: dict[str, str] = {}
         self.red_flags = RedFlagSpec(severity={}, requires={})
 
     def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
@@ -210,7 +211,8 @@ class ConceptRuler:
                 tokens.setdefault(key, []).append(entry["pattern"])
         for key, docs in phrases.items():
             self._phrases.add(key, docs)
-        for key, pats in tokens.items():
+        rewritten, self._first_classes = first_token_classes(tokens)
+        for key, pats in rewritten.items():
             self._matcher.add(key, pats)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -219,9 +221,16 @@ class ConceptRuler:
         excludes: list[ConceptMatch] = []
         raw = []
         # an empty matcher warns (W036); a custom patterns dir may use only one kind
-        for matcher in (self._matcher, self._phrases):
-            if len(matcher):
-                raw.extend(matcher(doc))
+        classes = self._first_classes
+        for token in doc:
+            first = classes.get(token.norm_)
+            if first is not None:
+                token.tag_ = first
+        # the tags are the ruler's own: no tagger ran, which spaCy would refuse to match on
+        if len(self._matcher):
+            raw.extend(self._matcher(doc, allow_missing=True))
+        if len(self._phrases):
+            raw.extend(self._phrases(doc))
         for key, start, end in raw:
             label, value, mention = strings[key].split("\t")
             match = ConceptMatch(start, end, label, value, mention_only=mention == "1")
@@ -235,6 +244,66 @@ class ConceptRuler:
             if m.label != CUE_LABEL
         ]
         return doc
+
+
+def _first_words(spec: dict[str, Any]) -> frozenset[str] | None:
+    """The words a pattern's first token may be, when it is a plain NORM (or NORM IN)."""
+    if set(spec) != {"NORM"}:
+        return None
+    norm = spec["NORM"]
+    if isinstance(norm, str):
+        return frozenset({norm})
+    if isinstance(norm, dict) and set(norm) == {"IN"}:
+        return frozenset(norm["IN"])
+    return None
+
+
+def _without_optional_start(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A pattern whose first token is optional ("?") as the two it stands for."""
+    first = pattern[0]
+    if first.get("OP") != "?" or len(pattern) == 1:
+        return [pattern]
+    required = {key: value for key, value in first.items() if key != "OP"}
+    return [[required, *pattern[1:]], *_without_optional_start(pattern[1:])]
+
+
+def first_token_classes(
+    patterns: dict[str, list[list[dict[str, Any]]]],
+) -> tuple[dict[str, list[list[dict[str, Any]]]], dict[str, str]]:
+    """The token patterns rewritten to start with a literal TAG, and each first word's tag.
+
+    spaCy's Matcher tries every pattern at every token, and a first token of ``NORM IN
+    [...]`` is a Python call each time (~130 ns; ~55 µs a token for these patterns). Here
+    the words the patterns can start with are put in classes of words that start exactly
+    the same patterns; the ruler tags each token with its word's class, and a pattern
+    starts with one literal TAG per class its first word may be in (a C comparison).
+    Patterns whose first token is optional are split in two first. The matches are the
+    same; patterns starting otherwise (a regular expression, a number) are kept as they
+    are."""
+    expanded = [
+        (key, variant)
+        for key, pats in patterns.items()
+        for pattern in pats
+        for variant in _without_optional_start(pattern)
+    ]
+    starts: dict[str, set[int]] = {}
+    for index, (_, pattern) in enumerate(expanded):
+        for word in _first_words(pattern[0]) or ():
+            starts.setdefault(word, set()).add(index)
+    names: dict[frozenset[int], str] = {}
+    classes = {
+        word: names.setdefault(frozenset(which), f"first{len(names)}")
+        for word, which in sorted(starts.items())
+    }
+    rewritten: dict[str, list[list[dict[str, Any]]]] = {}
+    for key, pattern in expanded:
+        words = _first_words(pattern[0])
+        if words is None:
+            rewritten.setdefault(key, []).append(pattern)
+            continue
+        for tag in sorted({classes[word] for word in words}):
+            rewritten.setdefault(key, []).append([{"TAG": tag}, *pattern[1:]])
+    return rewritten, classes
 
 
 @Language.factory(RULER_COMPONENT)
