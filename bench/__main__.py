@@ -33,10 +33,15 @@ from bench.intent_f1 import HELD_OUT
 from bench.servers import SETUPS, STORE_SETUP, SetupSpec, SetupUnavailableError, deploy
 from bench.training import TrainedModel
 from bench.visitors import LoadResult, conversation_plan, response_patterns, run_load
+from bench.worst_case import worst_case
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {"project": "config.yml", "stock": "bench/stock_config.yml"}
 PROJECT_SETUPS = ("a", "b")
+# the worst case is measured on the project's single Rasa process, where one message's
+# CPU time is the process's own
+WORST_CASE_SETUPS = ("a",)
+MAX_MESSAGE_CHARS = 2000
 STOCK_SETUP = "c"
 
 
@@ -62,6 +67,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=100_000,
         help="conversations put in the tracker store for the growth probe (0: skip)",
+    )
+    parser.add_argument(
+        "--worst-repeats", type=int, default=10, help="times each hostile message is sent (0: skip)"
     )
     parser.add_argument("--probes", type=int, default=20, help="probe conversations each time")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a turn may take")
@@ -172,6 +180,14 @@ def measure(
             turn_ms = length["turn_ms"]
             row["turn_1_ms"] = turn_ms.get("1")  # type: ignore[union-attr]
             row["turn_last_ms"] = turn_ms.get(str(args.growth_turns))  # type: ignore[union-attr]
+        if spec.key in WORST_CASE_SETUPS and args.worst_repeats > 0:
+            say(f"{spec.title}: the worst case of one message, {args.worst_repeats} times each")
+            worst = worst_case(
+                deployment.chat_url, rasa_pids, MAX_MESSAGE_CHARS, args.worst_repeats
+            )
+            row["worst_case"] = worst
+            row["worst_ms"] = worst["worst_ms"]
+            say(f"{spec.title}: worst {worst['worst_ms']:.1f} ms ({worst['worst_message']})")
     return row
 
 
@@ -312,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stock if stock.get("ran") else {},
         models["project"].intent_macro_f1 if "project" in models else None,
         models["stock"].intent_macro_f1 if "stock" in models else None,
+        setups.get(WORST_CASE_SETUPS[0], {}).get("worst_ms"),
     )
     results["result_line"] = metrics.result_line(results["comparison"])
     results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

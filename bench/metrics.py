@@ -208,6 +208,7 @@ TARGETS = (
     Target("rss_ratio", "peak RSS per Rasa process, project / stock", "<=", 0.5),
     Target("cold_start_ratio", "cold start, project / stock", "<=", 0.33),
     Target("f1_delta", "intent macro-F1, project - stock", ">=", 0.0),
+    Target("worst_ms", "highest Rasa CPU ms of one hostile message, project", "<=", 50.0),
 )
 
 
@@ -235,8 +236,10 @@ def comparison(
     stock: Mapping[str, object],
     project_f1: float | None,
     stock_f1: float | None,
+    worst_ms: float | None = None,
 ) -> dict[str, float | None]:
-    """The RESULT line's figures: the project's best set-up against stock."""
+    """The RESULT line's figures: the project's best set-up against stock, and the
+    project's worst case of one message (bench/worst_case.py)."""
 
     def get(row: Mapping[str, object], key: str) -> float | None:
         value = row.get(key)
@@ -250,6 +253,7 @@ def comparison(
         "f1_delta": (
             project_f1 - stock_f1 if project_f1 is not None and stock_f1 is not None else None
         ),
+        "worst_ms": worst_ms,
     }
 
 
@@ -259,6 +263,8 @@ def result_line(figures: Mapping[str, float | None]) -> str:
     def fmt(key: str, value: float | None) -> str:
         if value is None:
             return "nan"
+        if key == "worst_ms":
+            return f"{value:.1f}"
         return f"{value:+.3f}" if key == "f1_delta" else f"{value:.2f}"
 
     keys = [t.key for t in TARGETS]
