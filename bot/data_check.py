@@ -29,6 +29,7 @@ ACTION_CODE = (
     "bot/lead_form.py",
     "bot/action_fallback.py",
     "bot/channel.py",
+    "bot/chat_checks.py",
 )
 
 

@@ -16,10 +16,12 @@ and a frame of the wrong shape is a traceback. Here:
 - with ``session_persistence``, a connection chats in the session it asked for with
   ``session_request`` (a valid sender id, or a new one), and only in that one;
 - a refused message gets a ``refused`` event, ``{"status", "error", "retry_after"}``,
-  the HTTP status the REST channel would answer; a visitor's widget also shows the
-  refusals a person can act on (429: wait; 503: try again) as a bot message;
+  the HTTP status the REST channel would answer (and the same as its acknowledgement,
+  if the client asked for one); a visitor's widget also shows the refusals a person can
+  act on (429: wait; 503: try again) as a bot message;
 - a frame that is not socket.io, or an event of the wrong shape, is dropped with a log
-  line and a ``refused`` 400;
+  line and a ``refused`` 400; what is not even engine.io is one log line too, never a
+  traceback (EngineLog);
 - behind a trusted proxy (nginx), the visitor's address is its ``X-Forwarded-For``:
   nginx sees one request per connection, not per message, so this channel counts
   addresses itself;
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -110,6 +113,22 @@ class GuardedServer(AsyncServer):
         await super()._handle_event(eio_sid, namespace, id, data)
 
 
+class EngineLog(logging.LoggerAdapter):
+    """engine.io's log: its warnings and errors only (its packets, logged at info, hold
+    the visitors' words), and an exception in one line, its name without a traceback
+    (what engine.io could not read is a broken client's or an attacker's)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger(f"{__name__}.engineio"), {})
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 (logging's name)
+        return level >= logging.WARNING and super().isEnabledFor(level)
+
+    def exception(self, msg: object, *args: object, **kwargs: Any) -> None:
+        error = sys.exc_info()[1]
+        self.warning("%s: %s", str(msg) % args if args else msg, type(error).__name__)
+
+
 def refusal_event(refusal: Refusal) -> dict[str, Any]:
     """A refusal as the ``refused`` event's data."""
     return {"status": refusal.status, "error": refusal.reason, "retry_after": refusal.retry_after}
@@ -142,7 +161,10 @@ class ClinicSocketIOInput(SocketIOInput):
         # CORS headers are Rasa's (--cors, on every route): engine.io's would repeat
         # them, which browsers refuse; origins are checked on connecting (``_connect``)
         sio = GuardedServer(
-            async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_REQUEST_BYTES
+            async_mode="sanic",
+            cors_allowed_origins=[],
+            max_http_buffer_size=MAX_REQUEST_BYTES,
+            engineio_logger=EngineLog(),
         )
         self.sio = sio
         webhook = SocketBlueprint(sio, self.socketio_path, "clinic_socketio_webhook", __name__)
@@ -154,8 +176,8 @@ class ClinicSocketIOInput(SocketIOInput):
         sio.on("connect", self._connect, namespace=self.namespace)
         sio.on("session_request", self._session_request, namespace=self.namespace)
 
-        async def user_message(sid: str, *args: Any) -> None:
-            await self._user_message(sid, args, on_new_message)
+        async def user_message(sid: str, *args: Any) -> dict[str, Any] | None:
+            return await self._user_message(sid, args, on_new_message)
 
         sio.on(self.user_message_evt, user_message, namespace=self.namespace)
         return webhook
@@ -249,15 +271,19 @@ class ClinicSocketIOInput(SocketIOInput):
         sid: str,
         args: tuple[Any, ...],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> None:
-        """Check, limit and clean one message, then hand it to Rasa (or answer it here)."""
+    ) -> dict[str, Any] | None:
+        """Check, limit and clean one message, then hand it to Rasa (or answer it here).
+        A client that asks for an acknowledgement gets it once every reply was sent:
+        nothing, or the refusal."""
         try:
             refusal = await self._take(sid, args, on_new_message)
         except Exception as error:  # an event handler's error is a traceback in no log
             logger.error("socketio channel: a message failed: %s", type(error).__name__)
             refusal = FAILED
-        if refusal is not None:
-            await self.refuse(sid, refusal)
+        if refusal is None:
+            return None
+        await self.refuse(sid, refusal)
+        return refusal_event(refusal)
 
     async def _take(
         self,
