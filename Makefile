@@ -30,6 +30,7 @@ help:
 	@echo "make run-prod  production mode: nginx :8080, two Rasa replicas, PostgreSQL, Redis"
 	@echo "make train | shell | lint | lock | bench | clean"
 	@echo "make soak   30 minutes of steady conversations: errors, memory growth, latency drift"
+	@echo "make fuzz   30 minutes of generated input through the channels' checks and the NLU"
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -146,6 +147,15 @@ bench: $(STAMP) nginx
 soak: $(STAMP) nginx
 	@mkdir -p var
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+
+# Not part of `make test`: hypothesis-generated bodies through the chat channels' checks
+# and the trained NLU pipeline for FUZZ_MINUTES (default 30); fails on any exception or
+# any parse over the worst-case bound (bench/fuzz.py). Uses the trained model as it is.
+FUZZ_MINUTES ?= 30
+.PHONY: fuzz
+fuzz: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python -m bench.fuzz --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf models var .rasa results

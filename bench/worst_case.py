@@ -3,8 +3,10 @@
 
 /proc counts CPU time in clock ticks (10 ms), too coarse for one message: each message is
 sent ``repeats`` times, each time by a new visitor, and its cost is the CPU time of those
-turns divided by their number. Nothing else is sent meanwhile, so all of the Rasa
-process's time in that window is theirs.
+turns divided by their number. The generated ones (random words, characters of each
+Unicode category) are generated anew each time, so that every turn pays what a word never
+seen before costs (spaCy adds it to its vocabulary, the typo index looks it up). Nothing
+else is sent meanwhile, so all of the Rasa process's time in that window is theirs.
 
 ``python -m bench.worst_case --url http://127.0.0.1:5005 --pid <rasa pid>`` measures a
 running server; `make bench` measures set-up (a) after its load.
@@ -23,18 +25,19 @@ from bench import metrics
 from bench.hostile import hostile_messages
 
 WORST_MS_TARGET = 50.0
+SEED = 2718
 
 
-def message_cpu_ms(chat_url: str, pids: list[int], text: str, repeats: int) -> float | None:
-    """Mean Rasa CPU milliseconds of one message sent ``repeats`` times by new visitors."""
+def turns_cpu_ms(chat_url: str, pids: list[int], texts: list[str]) -> float | None:
+    """Mean Rasa CPU milliseconds of these messages, each sent by a new visitor."""
     before = {pid: metrics.cpu_seconds(pid) for pid in pids}
-    for _ in range(repeats):
+    for text in texts:
         reply = requests.post(
             chat_url, json={"sender": uuid.uuid4().hex, "message": text}, timeout=60
         )
         reply.raise_for_status()
     after = {pid: metrics.cpu_seconds(pid) for pid in pids}
-    return metrics.cpu_ms_per_message(before, after, repeats)
+    return metrics.cpu_ms_per_message(before, after, len(texts))
 
 
 def worst_case(
@@ -44,10 +47,17 @@ def worst_case(
     repeats: int = 10,
     messages: Iterable[tuple[str, str]] | None = None,
 ) -> dict[str, object]:
-    """Each hostile message's cost, the highest, and which message it was."""
-    costs: dict[str, float | None] = {}
-    for name, text in messages if messages is not None else hostile_messages(limit):
-        costs[name] = message_cpu_ms(chat_url, pids, text, repeats)
+    """Each hostile message's cost, the highest, and which message it was. ``messages``
+    (the same each time) replaces the generated ones."""
+    if messages is not None:
+        fixed = list(messages)
+        rounds = [dict(fixed) for _ in range(repeats)]
+    else:
+        rounds = [dict(hostile_messages(limit, seed=SEED + turn)) for turn in range(repeats)]
+    costs = {
+        name: turns_cpu_ms(chat_url, pids, [round_[name] for round_ in rounds])
+        for name in rounds[0]
+    }
     known = {name: ms for name, ms in costs.items() if ms is not None}
     worst = max(known, key=known.__getitem__) if known else None
     return {

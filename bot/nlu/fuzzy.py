@@ -30,7 +30,6 @@ held the Rasa process for minutes.
 import argparse
 import sys
 from collections.abc import Iterable
-from itertools import combinations
 from math import comb
 from pathlib import Path
 
@@ -78,11 +77,13 @@ def osa_distance(a: str, b: str) -> int:
 
 
 def _deletions(word: str, depth: int) -> set[str]:
-    """All strings made by deleting up to ``depth`` letters from ``word``."""
+    """All strings made by deleting up to ``depth`` letters from ``word`` (never all of
+    them), one level of deletions from the last, by slicing."""
     out = {word}
-    for k in range(1, min(depth, len(word) - 1) + 1):
-        for idx in combinations(range(len(word)), k):
-            out.add("".join(ch for i, ch in enumerate(word) if i not in idx))
+    level = {word}
+    for _ in range(min(depth, len(word) - 1)):
+        level = {w[:i] + w[i + 1 :] for w in level for i in range(len(w))}
+        out |= level
     return out
 
 
