@@ -95,12 +95,19 @@ def _conditions(value: Any) -> list[str]:
 
 def page_without_query(value: Any) -> str | None:
     """The page the chat started on, without query or fragment (they can carry personal
-    data, which must not end up in the database through a URL)."""
+    data, which must not end up in the database through a URL): a full http(s) URL, or
+    the path alone ("/sciatica"), which is what the widget sends."""
     text = _text(value)
-    if text is None or not text.startswith(("http://", "https://")):
+    if text is None or any(c.isspace() or not c.isprintable() for c in text):
         return None
     parts = urlsplit(text)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))[:MAX_SOURCE_PAGE] or None
+    if text.startswith(("http://", "https://")) and parts.netloc:
+        page = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    elif text.startswith("/") and not text.startswith("//"):
+        page = parts.path
+    else:
+        return None
+    return page[:MAX_SOURCE_PAGE] or None
 
 
 def draft_from_slots(conversation_id: str, slots: Mapping[str, Any]) -> LeadDraft | None:

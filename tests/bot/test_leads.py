@@ -230,3 +230,27 @@ def test_list_leads_is_newest_first(session):
 
 def test_find_lead_of_an_unknown_conversation(session):
     assert find_lead(session, "nobody") is None
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("https://clinic.example/sciatica?email=a@b.c#chat", "https://clinic.example/sciatica"),
+        ("/sciatica", "/sciatica"),
+        ("/services/back-pain?utm_source=ads&phone=3125550100", "/services/back-pain"),
+        ("/", "/"),
+        ("//evil.example/x", None),
+        ("javascript:alert(1)", None),
+        ("sciatica", None),
+        ("/a b", None),
+        ("/x\ny", None),
+        (" /sciatica\n", "/sciatica"),
+        ("https://", None),
+        ("", None),
+        (42, None),
+    ],
+)
+def test_the_page_is_kept_without_query_as_a_url_or_a_path(given, kept):
+    from bot.leads import page_without_query
+
+    assert page_without_query(given) == kept

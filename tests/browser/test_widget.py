@@ -17,6 +17,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -231,6 +232,7 @@ def _user_events(settings: Settings, sender: str) -> list[dict]:
 def test_a_visitor_books_a_scan_review_by_buttons_and_typing(servers, said, browser, page):
     add_review_slots(servers)
     chat = Chat.visit(page, servers)
+    visited = urlsplit(page.url).path  # the widget sends the page's path with each message
     chat.open("not a doctor")
     sender = chat.stored()["sender"]
 
@@ -264,6 +266,7 @@ def test_a_visitor_books_a_scan_review_by_buttons_and_typing(servers, said, brow
     ]
     assert lead["name"] == "Ana Test" and lead["phone"] == "+13125550142"
     assert lead["status"] == "booked" and lead["conditions"] == ["herniated_disc"]
+    assert lead["source_page"] == visited
     assert [b["reference"] for b in lead["bookings"]] == [reference.group(1)]
 
     # a staff member finds it in the inbox, in a browser context of their own
