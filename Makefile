@@ -120,6 +120,7 @@ core-test: $(MODEL)
 # The browser tests drive Debian's chromium through Playwright (never `playwright
 # install`, whose download is not reachable here); install it when missing.
 CHROMIUM := /usr/bin/chromium
+WEBCHAT  := tests/browser/webchat
 
 browser:
 	@[ -x $(CHROMIUM) ] || { \
@@ -127,6 +128,9 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium \
 		|| { $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; }; }
+	@# rasa-webchat from the npm registry, as package-lock.json pins it (tests/browser/test_webchat.py)
+	@[ -f $(WEBCHAT)/node_modules/rasa-webchat/lib/index.js ] || \
+		npm ci --prefix $(WEBCHAT) --ignore-scripts --no-audit --no-fund
 
 pytest: $(MODEL) browser nginx
 	$(BIN)/pytest
