@@ -178,6 +178,7 @@ def leads_erase(lead_id: int, yes: bool) -> None:
     """Erase a lead for good: its intake, consent, bookings, notes and conversation."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.db.dialects import scrub_sqlite_log
     from bot.db.models import utcnow
     from bot.db.session import session_scope
     from bot.recovery import tracker_store_url
@@ -192,6 +193,8 @@ def leads_erase(lead_id: int, yes: bool) -> None:
     try:
         with session_scope(settings.database_url) as session:
             erased = erase_lead(session, lead_id, tracker, None, utcnow())
+        with session_scope(settings.database_url) as session:
+            scrub_sqlite_log(session)
     except LookupError as error:
         _fail(str(error))
     except SQLAlchemyError as error:

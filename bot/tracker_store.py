@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import column, create_engine, inspect, pool, table
 from sqlalchemy.engine import Connection, make_url
 
+from bot.db.dialects import checkpoint_and_truncate
+
 # the columns of rasa.core.tracker_store.SQLTrackerStore.SQLEvent that we use
 EVENTS = table(
     "events",
@@ -57,6 +59,12 @@ def events_connection(tracker: str | Path, *, write: bool = False) -> Iterator[C
         with engine.begin() if write else engine.connect() as connection:
             if not inspect(connection).has_table("events"):
                 raise LookupError(f"{parsed.render_as_string()} has no Rasa events table")
+            if sqlite and write:
+                # what is deleted is overwritten, not left in free pages of the file
+                connection.exec_driver_sql("PRAGMA secure_delete=ON")
             yield connection
+        if sqlite and write:
+            with engine.connect() as connection:
+                checkpoint_and_truncate(connection)
     finally:
         engine.dispose()

@@ -19,9 +19,13 @@ BOT = str(Path(sys.executable).with_name("bot"))
 
 
 def bot(settings: Settings, *args: str, stdin: str | None = None) -> str:
-    """Run the `bot` command line against the servers' leads database; ``stdin`` is
+    """Run the `bot` command line against the servers' databases; ``stdin`` is
     written to its standard input (a password for `bot users add`)."""
-    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "TRACKER_STORE_DB": str(settings.tracker_store_db),
+    }
     done = subprocess.run(
         [BOT, *args],
         env=env,
@@ -52,9 +56,11 @@ def texts(replies: list[dict]) -> list[str]:
     return [r["text"] for r in replies if "text" in r]
 
 
-def herniated_disc_visitor(settings: Settings, domain, clinic) -> tuple[str, list[dict]]:
-    """A visitor tells about a herniated disc, agrees, leaves a phone number: the replies
-    to the last answer (lead saved, review offered)."""
+def herniated_disc_visitor(
+    settings: Settings, domain, clinic, name: str = "Ana Test"
+) -> tuple[str, list[dict]]:
+    """A visitor tells about a herniated disc, agrees, leaves their name and a phone
+    number: the replies to the last answer (lead saved, review offered)."""
     sender = uuid.uuid4().hex
 
     def r(name: str) -> str:
@@ -73,7 +79,7 @@ def herniated_disc_visitor(settings: Settings, domain, clinic) -> tuple[str, lis
     assert marker in [r.get("custom") for r in done]
     assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_opt_in")]
     assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_name")]
-    assert texts(say(settings, sender, "Ana Test")) == [r("utter_ask_contact_phone")]
+    assert texts(say(settings, sender, name)) == [r("utter_ask_contact_phone")]
     methods = say(settings, sender, "(312) 555-0142")
     assert [b["payload"] for b in methods[0]["buttons"]] == ["call", "text"]
     assert texts(say(settings, sender, "call")) == [r("utter_ask_contact_time")]

@@ -51,6 +51,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # an erased lead's details are overwritten, not left in the file's free pages
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 

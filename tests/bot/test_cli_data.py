@@ -43,7 +43,9 @@ def _next_year(month_day_time: str) -> str:
 
 
 def test_db_upgrade_prints_the_revision(run):
-    assert "revision 0002" in run("db", "upgrade").stdout
+    from tests.bot.db.test_migrate import HEAD
+
+    assert f"revision {HEAD}" in run("db", "upgrade").stdout
 
 
 def test_slots_add_weekly_and_list(run):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
+from bot.db.dialects import scrub_sqlite_log
 from bot.db.models import Booking, Lead, LeadNote, StaffUser
 from bot.intake.summary import LABELS
 from bot.staff.audit import record
@@ -226,4 +227,6 @@ def erase(ctx: StaffContext) -> Response:
         )
     lead_id = lead.id
     erase_lead(ctx.db, lead_id, ctx.app.tracker_url, ctx.user, ctx.now, ip_address=ctx.ip)
+    ctx.db.commit()
+    scrub_sqlite_log(ctx.db)
     return RedirectResponse(f"/staff/leads?erased={lead_id}", status_code=303)
