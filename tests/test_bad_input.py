@@ -113,12 +113,39 @@ def test_a_body_over_the_request_limit_is_refused_with_413(servers, clinic):
         ('{"sender": "v1", "message": 42}', "message"),
         ('{"sender": "v1", "message": null}', "message"),
         ('{"sender": "v1", "message": "hi", "metadata": "x"}', "metadata"),
+        ('{"sender": "v1\\n", "message": "hi"}', "sender"),  # not "v1" again
+        ('{"sender": "\\ud800", "message": "hi"}', "sender"),
+        ('{"sender": "v1", "message": "hi", "metadata": {"page": "\\ud800"}}', "Unicode"),
+        (
+            '{"sender": "v1", "message": "hi", "metadata": ' + '{"a": ' * 30 + "1" + "}" * 31,
+            "nested",
+        ),
+        ('{"sender": "v1", "message": "hi", "metadata": ' + "[" * 20_000, "nested too deeply"),
+        ("[" * 30_000 + "]" * 30_000, "nested too deeply"),  # past Python's recursion limit
     ],
 )
 def test_malformed_json_and_wrong_types_are_4xx_with_a_reason(servers, body, reason):
     response = post(servers, body)
     assert response.status_code == 400, response.text
     assert reason in response.json()["error"]
+
+
+def test_a_browser_on_another_site_is_refused_with_403(servers):
+    body = json.dumps({"sender": new_sender(), "message": "hello"})
+    response = requests.post(
+        f"{servers.rasa_url}{WEBHOOK}",
+        data=body,
+        headers={"Content-Type": "text/plain", "Origin": "http://evil.example"},
+        timeout=60,
+    )
+    assert response.status_code == 403 and "origin" in response.json()["error"]
+    allowed = requests.post(
+        f"{servers.rasa_url}{WEBHOOK}",
+        data=body,
+        headers={"Content-Type": "application/json", "Origin": servers.web_url},
+        timeout=60,
+    )
+    assert allowed.status_code == 200, allowed.text
 
 
 def test_wrong_method_and_content_type_are_4xx(servers):
@@ -143,6 +170,18 @@ def test_control_characters_emoji_and_right_to_left_text(servers, text, kept):
     replies = say(servers, sender, text)
     assert replies and all(r.get("text") for r in replies)
     assert stored_user_texts(servers, sender) == [kept]
+
+
+def test_a_lone_surrogate_is_cleaned_and_the_message_answered(servers):
+    """JSON's "\\ud800" decodes to text no encoder can write (it was a 503)."""
+    sender = new_sender()
+    response = post(
+        servers, json.dumps({"sender": sender, "message": "back pain \ud800 since june \udfff"})
+    )
+    assert response.status_code == 200, response.text
+    replies = response.json()
+    assert replies and all(r.get("text") for r in replies)
+    assert stored_user_texts(servers, sender) == ["back pain   since june"]
 
 
 @pytest.mark.parametrize(
