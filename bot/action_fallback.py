@@ -12,12 +12,17 @@ same question. The conversation's slots are set only by the action server's repl
 nothing half-done is kept. A lead that could not be saved stays in the tracker store,
 where ``bot leads recover`` finds it.
 
+A hung action server (accepting connections, answering nothing) counts as failed after
+ACTION_TIMEOUT_SECONDS (8 s): Rasa's own wait is 300 s, long after the widget has given
+up (20 s) and offered to send the message again.
+
 A rejection (a form declining a message, so that a rule answers it) is not a failure
 and goes through untouched.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -27,6 +32,14 @@ logger = logging.getLogger(__name__)
 
 APOLOGY = "utter_action_failed"
 VALIDATION_PREFIX = "validate_"
+
+
+@functools.cache
+def action_timeout() -> float:
+    """ACTION_TIMEOUT_SECONDS, read once per process."""
+    from bot.settings import load_settings
+
+    return float(load_settings().action_timeout_seconds)
 
 
 class ValidationUnavailableError(Exception):
@@ -49,7 +62,9 @@ def apologising(original: Callable[..., Awaitable[list]]) -> Callable[..., Await
     @functools.wraps(original)
     async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
         try:
-            return await original(self, output_channel, nlg, tracker, domain)
+            return await asyncio.wait_for(
+                original(self, output_channel, nlg, tracker, domain), action_timeout()
+            )
         except ActionExecutionRejection:
             raise
         except Exception as error:  # any failure: apologise, never silence

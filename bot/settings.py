@@ -69,6 +69,9 @@ class Settings:
     # the secret Rasa shows the action server (bot/action_auth.py); unset: one generated
     # per installation under var/ (production mode requires it set)
     action_server_secret: str | None = None
+    # seconds Rasa waits for one call to the action server before apologising (Rasa's
+    # own wait is 300 s; the widget gives up after 20)
+    action_timeout_seconds: int = 8
     # the REST channel (bot/channel.py): messages a minute per sender and per visitor
     # address (nginx counts addresses in production mode), and a message's length
     chat_per_sender: int = 20
@@ -219,6 +222,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
         smtp_from=env.get("SMTP_FROM", "assistant@localhost"),
         action_server_secret=env.get("ACTION_SERVER_SECRET") or None,
+        action_timeout_seconds=_whole(env, "ACTION_TIMEOUT_SECONDS", 8, 1, 300),
         chat_per_sender=_whole(env, "CHAT_LIMIT_PER_SENDER", 20, 1),
         chat_per_address=_whole(env, "CHAT_LIMIT_PER_ADDRESS", 60, 1),
         max_message_chars=_whole(env, "MAX_MESSAGE_CHARS", 2000, 1, MAX_REQUEST_BYTES // 8),

@@ -7,12 +7,17 @@ tests/test_production_replicas.py.
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from bot.readiness import wait_until_up
@@ -29,6 +34,10 @@ from tests.live import (
     stop,
 )
 from tests.visitors import texts
+
+WIDGET = Path(__file__).resolve().parents[1] / "bot/web/static/widget/widget.js"
+# how long the widget waits for a reply before offering "Try again"
+WIDGET_TIMEOUT_SECONDS = int(re.search(r"TIMEOUT_MS = (\d+)", WIDGET.read_text())[1]) / 1000
 
 
 @dataclass
@@ -69,7 +78,12 @@ def faulty(project_root, tmp_path_factory) -> Iterator[Deployment]:
         yield from deployed(
             project_root,
             tmp_path_factory.mktemp("faults"),
-            {"RASA_PORT": "15205", "ACTION_PORT": "15255", "DATABASE_URL": url},
+            {
+                "RASA_PORT": "15205",
+                "ACTION_PORT": "15255",
+                "DATABASE_URL": url,
+                "ACTION_TIMEOUT_SECONDS": "4",
+            },
         )
 
 
@@ -95,6 +109,34 @@ def test_action_server_down_apologises_with_the_phone_then_resumes(faulty, domai
     assert "pain_duration" not in latest_slots(settings, sender)  # nothing half-kept
     again = texts(say(settings, sender, "3 months"))
     assert again and again[-1] != asked[-1]
+    assert latest_slots(settings, sender)["pain_duration"]
+
+
+def test_a_hung_action_server_is_an_apology_before_the_widget_gives_up(faulty, domain, clinic):
+    """Accepting connections but answering nothing (stopped with SIGSTOP): after
+    ACTION_TIMEOUT_SECONDS the visitor gets the apology, well within the widget's 20 s,
+    so the widget never offers to send the message again; the answer is not kept, and
+    once the server answers again the same question takes it."""
+    settings = faulty.settings
+    sender = start_intake(settings, domain, clinic)
+    say(settings, sender, "no")  # asks how long the pain has lasted
+    hung = faulty.processes["actions"].pid
+    os.killpg(hung, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        replies = requests.post(
+            f"{settings.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "3 months"},
+            timeout=WIDGET_TIMEOUT_SECONDS,
+        ).json()
+        waited = time.monotonic() - started
+    finally:
+        os.killpg(hung, signal.SIGCONT)
+    assert texts(replies) == [expected(domain, clinic, "utter_action_failed")]
+    assert waited >= settings.action_timeout_seconds  # it did wait for the action server
+    assert "pain_duration" not in latest_slots(settings, sender)
+    again = texts(say(settings, sender, "3 months"))
+    assert again == [expected(domain, clinic, "utter_ask_pain_score")]
     assert latest_slots(settings, sender)["pain_duration"]
 
 
