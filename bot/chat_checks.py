@@ -152,6 +152,16 @@ class SweptMemoryStorage(MemoryStorage):
     def __init__(self) -> None:
         super().__init__()
         self._next_sweep = time.time() + self.SWEEP_SECONDS
+        self._hitting: str | None = None
+
+    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        """limits' hit of a moving window, which sweeps after making ``key``'s list and
+        reads that list after the sweep: the sweep must not drop it."""
+        self._hitting = key
+        try:
+            return super().acquire_entry(key, limit, expiry, amount)
+        finally:
+            self._hitting = None
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (limits' private hook, by name)
         now = time.time()
@@ -160,7 +170,7 @@ class SweptMemoryStorage(MemoryStorage):
         self._next_sweep = now + self.SWEEP_SECONDS
         for key, entries in list(self.events.items()):
             live = [entry for entry in entries if entry.expiry > now]
-            if live or not entries:  # an empty list is the key being hit right now
+            if live or key == self._hitting:
                 self.events[key] = live
             else:
                 del self.events[key]

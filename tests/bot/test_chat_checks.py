@@ -152,6 +152,18 @@ def test_a_sweep_on_a_new_senders_first_message_counts_it():
     assert limits.refused("v2", "10.0.0.1") is not None  # it was counted
 
 
+def test_a_sweep_on_a_returning_senders_message_keeps_its_key():
+    """A sender whose entries have all expired comes back just as a sweep is due: the
+    sweep ran between limits making the key's list and reading it (a KeyError, found by
+    `make fuzz`, that let the message through uncounted)."""
+    swept = SweptMemoryStorage()
+    assert swept.acquire_entry("back", limit=1, expiry=0)  # already expired
+    swept._next_sweep = 0
+    assert swept.acquire_entry("back", limit=1, expiry=60)  # counted, no KeyError
+    assert len(swept.events["back"]) == 1
+    assert not swept.acquire_entry("back", limit=1, expiry=60)
+
+
 def test_an_address_over_its_limit_waits_whatever_the_sender():
     limits = MessageLimits(per_sender=100, per_address=2, storage_url="memory://")
     assert limits.refused("v1", "10.0.0.1") is None
