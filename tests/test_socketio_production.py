@@ -18,21 +18,21 @@ from bot.settings import MAX_REQUEST_BYTES, Settings
 from tests import live
 from tests.socketio_live import PER_SENDER, Visitor, hang_up, texts
 
+# this suite's own ports; nginx's limits and the channel's as production mode sets them
+PRODUCTION = {
+    "NGINX_PORT": "16080",
+    "RASA_PORT": "16004",  # its one replica on 16005
+    "RASA_REPLICAS": "1",
+    "ACTION_PORT": "16055",
+    "WEB_PORT": "16800",
+    "CHAT_LIMIT_PER_SENDER": str(PER_SENDER),
+}
+
 
 @pytest.fixture(scope="module")
 def production(project_root, tmp_path_factory) -> Iterator[Settings]:
-    yield from live.serve_production(
-        project_root,
-        tmp_path_factory.mktemp("socketio-production"),
-        {
-            "NGINX_PORT": "16080",
-            "RASA_PORT": "16004",  # its one replica on 16005
-            "RASA_REPLICAS": "1",
-            "ACTION_PORT": "16055",
-            "WEB_PORT": "16800",
-            "CHAT_LIMIT_PER_SENDER": str(PER_SENDER),
-        },
-    )
+    tmp = tmp_path_factory.mktemp("socketio-production")
+    yield from live.serve_production(project_root, tmp, PRODUCTION)
 
 
 def run(scenario):
