@@ -27,18 +27,30 @@ def is_button_payload(text: str | None) -> bool:
     return bool(text) and _PAYLOAD.fullmatch(text.strip()) is not None
 
 
+def intent_of(payload: str) -> str:
+    """The intent a button's payload names ("/choose_slot{...}" -> "choose_slot")."""
+    return payload.strip()[1:].split("{", 1)[0]
+
+
 def payloads_only(original: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
     """``RegexMessageHandler.process`` (the last step of Rasa's NLU, which turns "/intent"
     texts into that intent) applied only to button payloads. Rasa's own would turn
     ``/deny{"x": "y"} I lost bladder control`` into a plain "deny", overriding the safety
     screen, and logs the whole text of any other "/" message it can't read."""
 
+    def payload(message: Any, domain: Any) -> bool:
+        text = message.get(TEXT)
+        if not is_button_payload(text):
+            return False
+        # a payload's shape with an intent the domain lacks is typed, not a button's
+        return domain is None or intent_of(text) in domain.intents
+
     @functools.wraps(original)
     def process(self: Any, messages: list[Any], domain: Any = None) -> list[Any]:
-        payloads = [m for m in messages if is_button_payload(m.get(TEXT))]
-        if not payloads:
+        chosen = [payload(m, domain) for m in messages]
+        if not any(chosen):
             return messages
-        unpacked = iter(original(self, payloads, domain))
-        return [next(unpacked) if is_button_payload(m.get(TEXT)) else m for m in messages]
+        unpacked = iter(original(self, [m for m, c in zip(messages, chosen, strict=True) if c], domain))
+        return [next(unpacked) if c else m for m, c in zip(messages, chosen, strict=True)]
 
     return process

@@ -95,3 +95,10 @@ def test_only_payloads_are_unpacked_and_typed_text_is_left_to_the_screen(handler
     # Rasa's own handler would have overridden the screen with "deny"
     (rasa_reads,) = RegexMessageHandler.process(handler, [typed], domain)
     assert rasa_reads.get(INTENT)["name"] == "deny"
+
+
+def test_a_payload_shape_with_an_intent_the_domain_lacks_is_left_as_typed(handler, domain):
+    process = payloads_only(RegexMessageHandler.process)
+    typed = Message(data={TEXT: "/mynameisannsmith", INTENT: {"name": "inform"}})
+    (out,) = process(handler, [typed], domain)
+    assert out is typed and out.get(INTENT) == {"name": "inform"}
