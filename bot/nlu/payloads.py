@@ -50,7 +50,8 @@ def payloads_only(original: Callable[..., list[Any]]) -> Callable[..., list[Any]
         chosen = [payload(m, domain) for m in messages]
         if not any(chosen):
             return messages
-        unpacked = iter(original(self, [m for m, c in zip(messages, chosen, strict=True) if c], domain))
+        picked = [m for m, c in zip(messages, chosen, strict=True) if c]
+        unpacked = iter(original(self, picked, domain))
         return [next(unpacked) if c else m for m, c in zip(messages, chosen, strict=True)]
 
     return process
