@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from bot.contact import CONTACT_METHODS, CONTACT_TIMES
+from bot.db.dialects import upsert_insert
 from bot.db.models import TRIAGE_LEVELS, Booking, Consent, Intake, Lead, touch
 from bot.intake.answers import ACUTE, CHRONIC, SUBACUTE
 from bot.safety import conversation_triage
@@ -155,13 +155,8 @@ def _insert_lead_if_new(session: Session, draft: LeadDraft, now: datetime) -> bo
     """INSERT ... ON CONFLICT DO NOTHING: the unique conversation id settles a race
     between two saves of one conversation without failing, or rolling back, either.
     True when this call inserted the row (exactly one of racing saves sees True)."""
-    dialect = session.get_bind().dialect.name
-    dialects = {"postgresql": postgresql, "sqlite": sqlite}
-    if dialect not in dialects:
-        raise NotImplementedError(f"leads are stored in PostgreSQL or SQLite, not {dialect}")
     statement = (
-        dialects[dialect]
-        .insert(Lead.__table__)
+        upsert_insert(session, Lead.__table__)
         .values(
             conversation_id=draft.conversation_id,
             name=draft.name,

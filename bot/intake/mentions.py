@@ -51,12 +51,9 @@ def concept_pipeline() -> Language:
 
 def concepts_of(text: str | None) -> list[Concept]:
     """Concepts of one message; none for a button's payload such as "/affirm"."""
-    from bot.nlu.concepts import extract
-    from bot.nlu.payloads import is_button_payload
+    from bot.nlu.concepts import message_concepts
 
-    if not text or is_button_payload(text):
-        return []
-    return extract(concept_pipeline(), text)
+    return message_concepts(concept_pipeline(), text)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

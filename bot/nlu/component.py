@@ -42,8 +42,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
-from bot.nlu.concepts import Concept, build_pipeline, extract
-from bot.nlu.payloads import is_button_payload
+from bot.nlu.concepts import Concept, build_pipeline, message_concepts
 
 CLINICAL_CONCEPTS = "clinical_concepts"
 
@@ -93,11 +92,8 @@ class ClinicalConceptExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
     def concepts(self, text: str | None) -> list[Concept]:
-        """Concepts of one text; none for empty text or a button's payload ("/affirm"):
-        any other text is read, whatever it starts with (bot/nlu/payloads.py)."""
-        if not text or is_button_payload(text):
-            return []
-        return extract(self._nlp, text)
+        """Concepts of one message (``message_concepts``)."""
+        return message_concepts(self._nlp, text)
 
     def _entity(self, concept: Concept) -> dict[str, Any]:
         return {

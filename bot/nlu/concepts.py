@@ -510,6 +510,16 @@ def extract(nlp: Language, text: str) -> list[Concept]:
     return out
 
 
+def message_concepts(nlp: Language, text: str | None) -> list[Concept]:
+    """The concepts of a visitor's message: none for empty text or a button's payload
+    ("/affirm"); any other text is read, whatever it starts with (bot/nlu/payloads.py)."""
+    from bot.nlu.payloads import is_button_payload
+
+    if not text or is_button_payload(text):
+        return []
+    return extract(nlp, text)
+
+
 def _dedupe(matches: list[ConceptMatch]) -> list[ConceptMatch]:
     """One concept per (type, value, span); a mention-only match never doubles a real one."""
     seen: set[tuple[str, str, int, int]] = set()
@@ -532,5 +542,6 @@ __all__ = [
     "extract",
     "load_patterns",
     "load_red_flags",
+    "message_concepts",
     "pattern_vocabulary",
 ]
