@@ -63,6 +63,13 @@ deep-copied by ``dataclasses.asdict`` (bot/tracker_state.py).
 tracker store holds for it, and the domain as JSON encoded once, instead of building
 and encoding them again for every call (bot/action_payloads.py).
 
+13. numpy's OpenBLAS starts a worker thread per core, and after each call that thread
+spins in ``sched_yield`` waiting for more: the classifiers' products of one-row matrices
+are far too small to share, yet under a stream of long messages that spinning was ~40%
+of the Rasa process's CPU time (seen with gdb: the thread in ``blas_thread_server``).
+Once the model is loaded, BLAS and OpenMP are limited to the calling thread
+(threadpoolctl).
+
 Every set-up started through bot/launch.py gets this, including the benchmark's stock
 configuration, so comparisons between configurations are not skewed by it.
 """
@@ -128,16 +135,24 @@ def remembered_event_types(original: Callable[..., type | None]) -> Callable[...
 
 def freezing_after_load(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     """Rasa's ``load_agent_on_start``, then everything loaded moved out of the garbage
-    collector's sight (``gc.freeze``)."""
+    collector's sight (``gc.freeze``) and the numerical libraries kept to one thread."""
 
     @functools.wraps(original)
     async def load_agent_on_start(*args: Any, **kwargs: Any) -> Any:
         agent = await original(*args, **kwargs)
         gc.collect()
         gc.freeze()
+        one_numerical_thread()
         return agent
 
     return load_agent_on_start
+
+
+def one_numerical_thread() -> None:
+    """BLAS and OpenMP run on the calling thread only (point 13 above)."""
+    from threadpoolctl import ThreadpoolController
+
+    ThreadpoolController().limit(limits=1)
 
 
 class _Borrowed:

@@ -16,6 +16,8 @@ For each message it sets:
   ``tracker.latest_message``): every concept as a dict with ``negated``, ``hypothetical``,
   ``other_experiencer``, ``asserted`` and, for red flags, ``severity``; the safety screen
   reads red flags from here.
+
+Both hold each distinct concept once, at its first mention (``distinct_concepts``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
-from bot.nlu.concepts import Concept, build_pipeline, message_concepts
+from bot.nlu.concepts import Concept, build_pipeline, distinct_concepts, message_concepts
 
 CLINICAL_CONCEPTS = "clinical_concepts"
 
@@ -85,7 +87,7 @@ class ClinicalConceptExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: list[Message]) -> list[Message]:
         """Append asserted concepts to ``entities`` and set ``clinical_concepts``."""
         for message in messages:
-            concepts = self.concepts(message.get(TEXT))
+            concepts = distinct_concepts(self.concepts(message.get(TEXT)))
             entities = [self._entity(c) for c in concepts if c.asserted]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             message.set(CLINICAL_CONCEPTS, [c.to_dict() for c in concepts], add_to_output=True)

@@ -27,8 +27,8 @@ red flags can require, never returned).
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from bot.nlu.assertion import (
@@ -46,7 +46,9 @@ from bot.nlu.assertion import (
     ConceptMatch,
     load_assertion_rules,
 )
+from bot.nlu.first_words import FirstWordMatcher
 from bot.nlu.fuzzy import FUZZY_COMPONENT, FuzzyNormalizer, load_word_list
+from bot.nlu.unseen_words import replace_unseen, strings_in, tokenizer_words, words_of
 
 CONCEPT_TYPES = ("condition", "symptom", "body_location", "medication", "red_flag")
 EXCLUDE_LABEL = "exclude"
@@ -94,11 +96,16 @@ class Concept:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for messages and logs (``severity`` only for red flags)."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in _CONCEPT_FIELDS}
         if data["severity"] is None:
             del data["severity"]
         data["asserted"] = self.asserted
         return data
+
+
+# read once: dataclasses.asdict deep-copies each field, and a long message holds
+# hundreds of concepts
+_CONCEPT_FIELDS = fields(Concept)
 
 
 @dataclass(frozen=True)
@@ -191,9 +198,8 @@ class ConceptRuler:
     def __init__(self, nlp: Language, name: str = RULER_COMPONENT) -> None:
         self.name = name
         self._nlp = nlp
-        self._matcher = Matcher(nlp.vocab, validate=True)
+        self._matcher = FirstWordMatcher(nlp.vocab)
         self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
-        self._first_classes: dict[str, str] = {}
         self.red_flags = RedFlagSpec(severity={}, requires={})
 
     def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
@@ -211,24 +217,14 @@ class ConceptRuler:
                 tokens.setdefault(key, []).append(entry["pattern"])
         for key, docs in phrases.items():
             self._phrases.add(key, docs)
-        rewritten, self._first_classes = first_token_classes(tokens)
-        for key, pats in rewritten.items():
-            self._matcher.add(key, pats)
+        self._matcher.add(tokens)
 
     def __call__(self, doc: Doc) -> Doc:
         strings = self._nlp.vocab.strings
         found: list[ConceptMatch] = []
         excludes: list[ConceptMatch] = []
-        raw = []
+        raw = self._matcher(doc)
         # an empty matcher warns (W036); a custom patterns dir may use only one kind
-        classes = self._first_classes
-        for token in doc:
-            first = classes.get(token.norm_)
-            if first is not None:
-                token.tag_ = first
-        # the tags are the ruler's own: no tagger ran, which spaCy would refuse to match on
-        if len(self._matcher):
-            raw.extend(self._matcher(doc, allow_missing=True))
         if len(self._phrases):
             raw.extend(self._phrases(doc))
         for key, start, end in raw:
@@ -244,66 +240,6 @@ class ConceptRuler:
             if m.label != CUE_LABEL
         ]
         return doc
-
-
-def _first_words(spec: dict[str, Any]) -> frozenset[str] | None:
-    """The words a pattern's first token may be, when it is a plain NORM (or NORM IN)."""
-    if set(spec) != {"NORM"}:
-        return None
-    norm = spec["NORM"]
-    if isinstance(norm, str):
-        return frozenset({norm})
-    if isinstance(norm, dict) and set(norm) == {"IN"}:
-        return frozenset(norm["IN"])
-    return None
-
-
-def _without_optional_start(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """A pattern whose first token is optional ("?") as the two it stands for."""
-    first = pattern[0]
-    if first.get("OP") != "?" or len(pattern) == 1:
-        return [pattern]
-    required = {key: value for key, value in first.items() if key != "OP"}
-    return [[required, *pattern[1:]], *_without_optional_start(pattern[1:])]
-
-
-def first_token_classes(
-    patterns: dict[str, list[list[dict[str, Any]]]],
-) -> tuple[dict[str, list[list[dict[str, Any]]]], dict[str, str]]:
-    """The token patterns rewritten to start with a literal TAG, and each first word's tag.
-
-    spaCy's Matcher tries every pattern at every token, and a first token of ``NORM IN
-    [...]`` is a Python call each time (~130 ns; ~55 µs a token for these patterns). Here
-    the words the patterns can start with are put in classes of words that start exactly
-    the same patterns; the ruler tags each token with its word's class, and a pattern
-    starts with one literal TAG per class its first word may be in (a C comparison).
-    Patterns whose first token is optional are split in two first. The matches are the
-    same; patterns starting otherwise (a regular expression, a number) are kept as they
-    are."""
-    expanded = [
-        (key, variant)
-        for key, pats in patterns.items()
-        for pattern in pats
-        for variant in _without_optional_start(pattern)
-    ]
-    starts: dict[str, set[int]] = {}
-    for index, (_, pattern) in enumerate(expanded):
-        for word in _first_words(pattern[0]) or ():
-            starts.setdefault(word, set()).add(index)
-    names: dict[frozenset[int], str] = {}
-    classes = {
-        word: names.setdefault(frozenset(which), f"first{len(names)}")
-        for word, which in sorted(starts.items())
-    }
-    rewritten: dict[str, list[list[dict[str, Any]]]] = {}
-    for key, pattern in expanded:
-        words = _first_words(pattern[0])
-        if words is None:
-            rewritten.setdefault(key, []).append(pattern)
-            continue
-        for tag in sorted({classes[word] for word in words}):
-            rewritten.setdefault(key, []).append([{"TAG": tag}, *pattern[1:]])
-    return rewritten, classes
 
 
 @Language.factory(RULER_COMPONENT)
@@ -408,9 +344,11 @@ def build_pipeline(patterns_dir: Path | None = None) -> Language:
     patterns = load_patterns(patterns_dir)
     nlp = spacy.blank("en")
     fuzzy: FuzzyNormalizer = nlp.add_pipe(FUZZY_COMPONENT)
+    common_words = load_word_list(_data_file(patterns_dir, COMMON_WORDS_FILE))
     fuzzy.set_vocabulary(
         pattern_vocabulary(nlp, patterns),
-        load_word_list(_data_file(patterns_dir, COMMON_WORDS_FILE)),
+        common_words,
+        read_words(nlp, patterns, patterns_dir) | common_words,
     )
     ruler: ConceptRuler = nlp.add_pipe(RULER_COMPONENT)
     ruler.add_patterns(patterns)
@@ -423,6 +361,16 @@ def build_pipeline(patterns_dir: Path | None = None) -> Language:
     assertion: AssertionDetector = nlp.add_pipe(ASSERTION_COMPONENT)
     assertion.set_rules(load_assertion_rules(_data_file(patterns_dir, ASSERTION_FILE)))
     return nlp
+
+
+def read_words(nlp: Language, patterns: Iterable[dict[str, Any]], patterns_dir: Path) -> set[str]:
+    """Every word some rule reads: the words of the patterns, of the assertion rules and
+    red flags, and of the tokenizer's exceptions. Any other word is only a token to them."""
+    data = [
+        yaml.safe_load(_data_file(patterns_dir, name).read_text(encoding="utf-8"))
+        for name in (ASSERTION_FILE, RED_FLAGS_FILE)
+    ]
+    return words_of(strings_in([list(patterns), data])) | tokenizer_words(nlp.tokenizer)
 
 
 # a run of punctuation or symbols (emoji included) longer than this is cut to its first
@@ -448,7 +396,7 @@ def _split_long(match: re.Match[str]) -> str:
     return "".join(chars)
 
 
-def make_doc_text(text: str) -> str:
+def make_doc_text(text: str, keep: Callable[[str], bool] | None = None) -> str:
     """The text spaCy tokenises: the same length, so that every offset still points into
     the visitor's text.
 
@@ -457,17 +405,21 @@ def make_doc_text(text: str) -> str:
     their first three characters and the rest becomes spaces: spaCy strips suffixes one
     at a time, rescanning the rest of the token each time, so 2,000 "!" took half a
     second and made 2,000 tokens for the matchers. Likewise a word of more than
-    LONGEST_WORD characters is cut into pieces of that length."""
+    LONGEST_WORD characters is cut into pieces of that length. With ``keep``, a word it
+    refuses becomes a placeholder that is cut into the same tokens
+    (bot/nlu/unseen_words.py)."""
     lowered = text.lower()
     text = lowered if len(lowered) == len(text) else text
-    return _LONG_WORD.sub(_split_long, _SYMBOL_RUN.sub(_blank_tail, text))
+    text = _LONG_WORD.sub(_split_long, _SYMBOL_RUN.sub(_blank_tail, text))
+    return replace_unseen(text, keep) if keep is not None else text
 
 
 def extract(nlp: Language, text: str) -> list[Concept]:
     """All clinical concepts of ``text`` in order, with assertion flags."""
     if not text or not text.strip():
         return []
-    doc = nlp(make_doc_text(text))
+    fuzzy: FuzzyNormalizer = nlp.get_pipe(FUZZY_COMPONENT)
+    doc = nlp(make_doc_text(text, fuzzy.reads))
     matches: list[ConceptMatch] = doc.user_data.get(MATCHES_KEY, [])
     spec: RedFlagSpec = nlp.get_pipe(RULER_COMPONENT).red_flags
 
@@ -520,6 +472,21 @@ def message_concepts(nlp: Language, text: str | None) -> list[Concept]:
     return extract(nlp, text)
 
 
+def distinct_concepts(concepts: Iterable[Concept]) -> list[Concept]:
+    """Each concept once, as first mentioned: what a message says, not how often. The
+    safety screen and the features read only which concepts there are; a 2,000-character
+    message repeating one phrase held hundreds of copies, each stored in the conversation
+    and sent to the action server with every call."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for c in concepts:
+        key = (c.type, c.value, c.negated, c.hypothetical, c.other_experiencer, c.severity)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
 def _dedupe(matches: list[ConceptMatch]) -> list[ConceptMatch]:
     """One concept per (type, value, span); a mention-only match never doubles a real one."""
     seen: set[tuple[str, str, int, int]] = set()
@@ -539,6 +506,7 @@ __all__ = [
     "RedFlagSpec",
     "build_pipeline",
     "default_patterns_dir",
+    "distinct_concepts",
     "extract",
     "load_patterns",
     "load_red_flags",

@@ -29,10 +29,12 @@ held the Rasa process for minutes.
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import combinations
 from math import comb
 from pathlib import Path
 
+from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -77,13 +79,16 @@ def osa_distance(a: str, b: str) -> int:
 
 
 def _deletions(word: str, depth: int) -> set[str]:
-    """All strings made by deleting up to ``depth`` letters from ``word`` (never all of
-    them), one level of deletions from the last, by slicing."""
+    """All strings made by deleting up to ``depth`` (at most 2) letters from ``word``
+    (never all of them), each pair of positions once, by slicing."""
+    n = len(word)
     out = {word}
-    level = {word}
-    for _ in range(min(depth, len(word) - 1)):
-        level = {w[:i] + w[i + 1 :] for w in level for i in range(len(w))}
-        out |= level
+    if depth >= 1 and n > 1:
+        out.update([word[:i] + word[i + 1 :] for i in range(n)])
+    if depth >= 2 and n > 2:
+        out.update(
+            [word[:i] + word[i + 1 : j] + word[j + 1 :] for i, j in combinations(range(n), 2)]
+        )
     return out
 
 
@@ -159,10 +164,24 @@ class FuzzyNormalizer:
     def __init__(self, name: str = FUZZY_COMPONENT) -> None:
         self.name = name
         self.index = FuzzyIndex(())
+        self.read_words: frozenset[str] = frozenset()
+        self._like_num: Callable[[str], bool] = lambda word: False
 
-    def set_vocabulary(self, vocabulary: Iterable[str], known_words: Iterable[str]) -> None:
-        """Words the patterns use, and ordinary words that must never be corrected."""
+    def set_vocabulary(
+        self, vocabulary: Iterable[str], known_words: Iterable[str], read_words: Iterable[str] = ()
+    ) -> None:
+        """Words the patterns use, ordinary words that must never be corrected, and every
+        word some rule of the pipeline reads."""
         self.index = FuzzyIndex(vocabulary, known_words)
+        self.read_words = frozenset(read_words) | self.index.vocabulary
+
+    def reads(self, word: str) -> bool:
+        """Whether the pipeline reads this (lower-case) word: one of its rules' words, a
+        misspelling of one, or a number word (patterns match numbers). Any other word is
+        only a token to it (bot/nlu/unseen_words.py)."""
+        return (
+            word in self.read_words or self._like_num(word) or self.index.correct(word) is not None
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
@@ -180,7 +199,9 @@ class FuzzyNormalizer:
 @Language.factory(FUZZY_COMPONENT)
 def make_fuzzy_normalizer(nlp: Language, name: str) -> FuzzyNormalizer:
     """spaCy factory; the vocabulary is set afterwards with ``set_vocabulary``."""
-    return FuzzyNormalizer(name)
+    normalizer = FuzzyNormalizer(name)
+    normalizer._like_num = nlp.vocab.lex_attr_getters.get(LIKE_NUM, normalizer._like_num)
+    return normalizer
 
 
 def load_word_list(path: Path) -> set[str]:

@@ -61,6 +61,7 @@ def _detector() -> Any:
     return LangDetector(LangDetectConfig(model="lite", max_input_length=300))
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_latin(letter: str) -> bool:
     return unicodedata.name(letter, "").startswith("LATIN")
 

@@ -15,15 +15,23 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    """spaCy's English tokenizer, made on first use (never at import)."""
+def _tokenizer() -> tuple[Any, frozenset[str]]:
+    """spaCy's English tokenizer, made on first use (never at import), and the words its
+    exceptions spell."""
     import spacy
 
-    return spacy.blank("en").tokenizer
+    from bot.nlu.unseen_words import tokenizer_words
+
+    tokenizer = spacy.blank("en").tokenizer
+    return tokenizer, tokenizer_words(tokenizer)
 
 
 def words_to_read(text: str) -> int:
-    """The tokens (words and punctuation marks) the concept pipeline would read."""
+    """The tokens (words and punctuation marks) the concept pipeline would read. Every
+    other word is counted as its placeholder, which cuts the same: the tokenizer's memory
+    does not grow with the words visitors send (bot/nlu/unseen_words.py)."""
     from bot.nlu.concepts import make_doc_text
 
-    return sum(1 for token in _tokenizer()(make_doc_text(text)) if not token.is_space)
+    tokenizer, exceptions = _tokenizer()
+    doc = tokenizer(make_doc_text(text, exceptions.__contains__))
+    return sum(1 for token in doc if not token.is_space)

@@ -139,6 +139,25 @@ def test_loaded_objects_are_frozen_out_of_the_collectors_sight():
         gc.unfreeze()
 
 
+def test_after_loading_blas_and_openmp_run_on_one_thread():
+    import numpy  # noqa: F401 (loads OpenBLAS, which starts a thread per core)
+    from threadpoolctl import ThreadpoolController
+
+    async def load_agent_on_start(*args, **kwargs):
+        return None
+
+    controller = ThreadpoolController()
+    assert controller.select(user_api="blas").lib_controllers, "no BLAS library seen"
+    original = controller.info()
+    try:
+        asyncio.run(rasa_runtime.freezing_after_load(load_agent_on_start)("model"))
+        gc.unfreeze()
+        assert {lib["num_threads"] for lib in ThreadpoolController().info()} == {1}
+    finally:
+        for lib in original:
+            ThreadpoolController().select(filepath=lib["filepath"]).limit(limits=lib["num_threads"])
+
+
 def test_install_wraps_rasas_model_loading(patched):
     assert rasa_run.load_agent_on_start.cached
 

@@ -142,3 +142,19 @@ def test_a_typed_message_starting_with_a_slash_is_read(component):
     message = run(component, "/ I have numbness in my groin")
     assert "saddle_numbness" in {c["value"] for c in message.get(CLINICAL_CONCEPTS)}
     assert run(component, "/affirm").get(CLINICAL_CONCEPTS) == []
+
+
+def test_a_repeated_phrase_is_reported_once_at_its_first_mention():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.component import CLINICAL_CONCEPTS, ClinicalConceptExtractor
+
+    text = "no numbness in my groin, " * 60 + "but my back hurts and my back hurts"
+    (message,) = ClinicalConceptExtractor({}).process([Message(data={"text": text})])
+    concepts = message.get(CLINICAL_CONCEPTS)
+    kinds = [(c["type"], c["value"], c["negated"]) for c in concepts]
+    assert len(kinds) == len(set(kinds))
+    (flag,) = [c for c in concepts if c["type"] == "red_flag"]
+    assert flag["negated"] and flag["start"] < 25
+    values = [e["value"] for e in message.get("entities")]
+    assert len(values) == len(set(values)) and values

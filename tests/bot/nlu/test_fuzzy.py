@@ -8,6 +8,7 @@ import spacy
 from bot.nlu.fuzzy import (
     FUZZY_COMPONENT,
     FuzzyIndex,
+    _deletions,
     find_collisions,
     load_word_list,
     max_edits,
@@ -166,3 +167,16 @@ def test_a_token_longer_than_any_pattern_word_is_not_looked_up():
     assert index.correct("a" * 1999) is None
     assert index.correct("sciatica" * 3) is None
     assert index.probes == before
+
+
+@pytest.mark.parametrize("word", ["a", "ab", "abc", "sciatica", "aaaab", "mississippi"])
+@pytest.mark.parametrize("depth", [0, 1, 2])
+def test_deletions_are_every_shorter_subsequence_down_to_the_depth(word, depth):
+    from itertools import combinations
+
+    expected = {
+        "".join(kept)
+        for size in range(max(1, len(word) - depth), len(word) + 1)
+        for kept in combinations(word, size)
+    }
+    assert _deletions(word, depth) == expected
