@@ -38,18 +38,6 @@ def test_greeting_says_bot_not_doctor_not_for_emergencies(domain):
     assert "911" in greeting
 
 
-def test_greeting_offers_the_four_main_paths_as_quick_replies(domain):
-    (variation,) = domain.responses["utter_greet"]
-    payloads = [button["payload"] for button in variation["buttons"]]
-    assert payloads == [
-        "/ask_medicine_question",
-        "/start_intake",
-        "/request_review",
-        "/human_handoff",
-    ]
-    assert all(payload[1:] in domain.intents for payload in payloads)
-
-
 @pytest.mark.parametrize("name", FAQ_SENDS_TO_PRESCRIBER)
 def test_dose_stopping_mixing_send_to_the_prescriber_or_pharmacist(domain, name):
     for text in texts(domain, name):
