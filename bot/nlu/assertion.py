@@ -49,7 +49,12 @@ OTHER_PRE = "experiencer_pre"
 OTHER_POST = "experiencer_post"
 PSEUDO = "pseudo"
 TERMINATOR = "terminator"
-_TRIGGER_KINDS = (NEG_PRE, NEG_POST, HYP_PRE, HYP_POST, OTHER_PRE, OTHER_POST, PSEUDO, TERMINATOR)
+GENERAL = "general"
+FIRST_TIME = "first_time"
+_TRIGGER_KINDS = (
+    NEG_PRE, NEG_POST, HYP_PRE, HYP_POST, OTHER_PRE, OTHER_POST, PSEUDO, TERMINATOR, GENERAL,
+    FIRST_TIME,
+)  # fmt: skip
 
 
 @dataclass
@@ -87,6 +92,8 @@ class AssertionRules:
     discourse: frozenset[str]
     hypothetical_exempt: frozenset[str] = frozenset()
     mention_negation_exclude: frozenset[str] = frozenset()
+    capacity_words: frozenset[str] = frozenset()
+    loss_words: frozenset[str] = frozenset()
     window: int = 8
     post_window: int = 6
     report_labels: frozenset[str] = field(default_factory=lambda: frozenset({"red_flag"}))
@@ -108,6 +115,8 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         OTHER_POST: data["experiencer"].get("post", []),
         PSEUDO: data["pseudo"],
         TERMINATOR: data["terminators"],
+        GENERAL: data.get("general", []),
+        FIRST_TIME: data.get("first_time", []),
     }
     known = {
         "negation",
@@ -128,11 +137,15 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         "mention_negation_exclude",
         "window",
         "post_window",
+        "general",
+        "first_time",
+        "capacity_loss",
     }
     unknown = set(data) - known
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
     openers = data.get("question_openers", {})
+    capacity = data.get("capacity_loss", {})
     return AssertionRules(
         triggers={k: tuple(str(p).lower() for p in v) for k, v in triggers.items()},
         soft_terminators=words("soft_terminators"),
@@ -147,6 +160,8 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         discourse=words("discourse"),
         hypothetical_exempt=words("hypothetical_exempt_labels"),
         mention_negation_exclude=words("mention_negation_exclude"),
+        capacity_words=frozenset(str(w).lower() for w in capacity.get("capacities", [])),
+        loss_words=frozenset(str(w).lower() for w in capacity.get("losses", [])),
         window=int(data.get("window", 8)),
         post_window=int(data.get("post_window", 6)),
     )
@@ -190,16 +205,23 @@ class AssertionDetector:
         ]
         # token positions, not pairs of spans, so that the work grows with the message
         inside = {i for c in concepts for i in range(c.start, c.end)}
-        pseudo = {i for t in found if t.kind == PSEUDO for i in range(t.start, t.end)}
+        # position -> length of the longest pseudo trigger there: a pseudo trigger cancels
+        # the triggers it overlaps unless they are longer, and so more specific ("don't
+        # think" is no denial, "don't think i've had" is)
+        pseudo: dict[int, int] = {}
+        for t in found:
+            if t.kind == PSEUDO:
+                for i in range(t.start, t.end):
+                    pseudo[i] = max(pseudo.get(i, 0), t.end - t.start)
         kept: list[_Trigger] = []
         for t in found:
-            if t.kind in (PSEUDO, TERMINATOR):
-                if t.kind == TERMINATOR:
+            if t.kind in (PSEUDO, TERMINATOR, GENERAL, FIRST_TIME):
+                if t.kind != PSEUDO:
                     kept.append(t)
                 continue
-            # a trigger word inside a concept is part of the symptom: "can't pee"; a
-            # pseudo trigger cancels the triggers it overlaps
-            if any(i in inside or i in pseudo for i in range(t.start, t.end)):
+            # a trigger word inside a concept is part of the symptom: "can't pee"
+            length = t.end - t.start
+            if any(i in inside or pseudo.get(i, 0) >= length for i in range(t.start, t.end)):
                 continue
             kept.append(t)
         # of overlapping triggers keep the longest ("no sign of" over "no"); triggers of
@@ -209,7 +231,7 @@ class AssertionDetector:
         longest_at: dict[int, int] = {}  # position -> longest kept trigger covering it
         for t in kept:
             length = t.end - t.start
-            if t.kind == TERMINATOR:
+            if t.kind in (TERMINATOR, GENERAL, FIRST_TIME):
                 out.append(t)
                 continue
             if any(longest_at.get(i, 0) > length for i in range(t.start, t.end)):
@@ -239,6 +261,9 @@ def annotate(
         if tok.is_space and "\n" in tok.text:
             hard.add(tok.i)
     ctx = _Context(doc, concepts, hard, rules)
+    clause = _clause_numbers(len(doc), hard)
+    general = _general_clauses(doc, triggers, clause, rules)
+    first_time = [t for t in triggers if t.kind == FIRST_TIME]
     # a pre trigger reaches the concepts that start at most `window` tokens after its end,
     # a post trigger those that end at most `post_window` tokens before its start: each
     # concept looks only at the triggers within those distances, not at every trigger
@@ -263,6 +288,10 @@ def annotate(
                 )
             ):
                 continue
+            if t.kind == NEG_PRE and _first_time(doc, t, c, first_time, clause):
+                continue
+            if t.kind == NEG_POST and _capacity_lost(doc, t, c, rules):
+                continue
             if t.kind in (NEG_PRE, HYP_PRE, OTHER_PRE):
                 stops = _PRE_STOPS[t.kind](rules)
                 if not ctx.pre_scope(t, c, stops=stops):
@@ -279,10 +308,53 @@ def annotate(
                 c.hypothetical = True
             else:
                 c.other_experiencer = True
-        if ctx.in_question(c):
+        if ctx.in_question(c) or clause[c.start] in general:
             c.hypothetical = True
         if c.label in rules.hypothetical_exempt:
             c.hypothetical = False
+
+
+def _clause_numbers(length: int, hard: set[int]) -> list[int]:
+    """The number of the clause (between hard terminators) of each token."""
+    numbers, n = [], 0
+    for i in range(length):
+        if i in hard:
+            n += 1
+        numbers.append(n)
+    return numbers
+
+
+def _general_clauses(
+    doc: Doc, triggers: Sequence[_Trigger], clause: Sequence[int], rules: AssertionRules
+) -> set[int]:
+    """Clauses that ask in general ("in general", "what counts as", "for the form") and
+    hold no first-person word: their concepts are not the visitor's report. A clause
+    with "I", "me"... is a report whatever else it says."""
+    marked = {clause[t.start] for t in triggers if t.kind == GENERAL}
+    if not marked:
+        return set()
+    personal = {clause[tok.i] for tok in doc if tok.norm_ in rules.first_person}
+    return marked - personal
+
+
+def _first_time(
+    doc: Doc, t: _Trigger, c: ConceptMatch, first_time: Sequence[_Trigger], clause: Sequence[int]
+) -> bool:
+    """Whether a "never" trigger tells of a first time, not an absence: "never wet the bed
+    in my life", "never had that before" report it now; "never had any..." denies it."""
+    if not any(doc[i].norm_ == "never" for i in range(t.start, t.end)):
+        return False
+    if any(doc[i].norm_ == "any" for i in range(t.end, c.start)):
+        return False
+    return any(f.start >= t.end and clause[f.start] == clause[t.start] for f in first_time)
+
+
+def _capacity_lost(doc: Doc, t: _Trigger, c: ConceptMatch, rules: AssertionRules) -> bool:
+    """Whether a post trigger such as "gone" follows a capacity ("bladder control gone",
+    "the feeling is gone"): then it tells of a loss, which is the sign, not its absence."""
+    return doc[c.end - 1].norm_ in rules.capacity_words and all(
+        doc[i].norm_ in rules.loss_words for i in range(t.start, t.end)
+    )
 
 
 # extra words that end a pre trigger's scope, by trigger kind: a hypothetical ends at a
@@ -353,9 +425,17 @@ class _Context:
             n = self.norm(i)
             if i in self.hard or n in self.rules.first_person or n in stops:
                 return False
-            if n in self.rules.soft_terminators and not self.continues_list(i):
+            if n in self.rules.soft_terminators and not (
+                self.continues_list(i) and self.covers_any(t.end, i)
+            ):
                 return False
         return True
+
+    def covers_any(self, start: int, end: int) -> bool:
+        """Whether a concept lies within tokens ``start``..``end``: a list goes on only
+        from a negated item ("no numbness, tingling"), never from a negated other word
+        ("a seat that's not there, numb bum and thighs")."""
+        return any(i in self.covered for i in range(start, end))
 
     def post_scope(self, t: _Trigger, c: ConceptMatch, extra: frozenset[str] = frozenset()) -> bool:
         if c.end > t.start or t.start - c.end > self.rules.post_window:

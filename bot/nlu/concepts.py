@@ -109,11 +109,25 @@ _CONCEPT_FIELDS = fields(Concept)
 
 
 @dataclass(frozen=True)
+class Combination:
+    """A red flag that no single phrase says but a sentence does: an asserted symptom of
+    one of ``symptoms`` with an asserted cue of one of ``cues`` ("my legs are numb, both
+    of them": numbness and both legs; "the weakness is getting worse": weakness and a
+    worsening)."""
+
+    red_flag: str
+    symptoms: frozenset[str]
+    cues: frozenset[str]
+
+
+@dataclass(frozen=True)
 class RedFlagSpec:
-    """Severity class of each red-flag value and the cues some of them require."""
+    """Severity class of each red-flag value, the cues some of them require and the
+    combinations of symptom and cue that raise some of them."""
 
     severity: dict[str, str]
     requires: dict[str, tuple[str, ...]]
+    combinations: tuple[Combination, ...] = ()
 
 
 def default_patterns_dir() -> Path:
@@ -154,7 +168,8 @@ def load_patterns(patterns_dir: Path) -> list[dict[str, Any]]:
 
 
 def load_red_flags(path: Path) -> RedFlagSpec:
-    """Read ``red_flags.yml``: ``{red_flags: {value: {severity, requires_cue?}}}``."""
+    """Read ``red_flags.yml``: ``{red_flags: {value: {severity, requires_cue?}},
+    combinations: [{red_flag, symptoms, cues}]}``."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     severity: dict[str, str] = {}
     requires: dict[str, tuple[str, ...]] = {}
@@ -164,7 +179,14 @@ def load_red_flags(path: Path) -> RedFlagSpec:
         severity[value] = spec["severity"]
         if spec.get("requires_cue"):
             requires[value] = tuple(spec["requires_cue"])
-    return RedFlagSpec(severity=severity, requires=requires)
+    combinations = []
+    for entry in data.get("combinations") or []:
+        if entry.get("red_flag") not in severity:
+            raise ValueError(f"{path}: combination of unknown red flag {entry.get('red_flag')!r}")
+        combinations.append(
+            Combination(entry["red_flag"], frozenset(entry["symptoms"]), frozenset(entry["cues"]))
+        )
+    return RedFlagSpec(severity=severity, requires=requires, combinations=tuple(combinations))
 
 
 def pattern_vocabulary(nlp: Language, patterns: Iterable[dict[str, Any]]) -> set[str]:
@@ -427,6 +449,7 @@ def extract(nlp: Language, text: str) -> list[Concept]:
         return not (m.negated or m.hypothetical or m.other_experiencer)
 
     cues = {m.value for m in matches if m.label == CUE_LABEL and asserted(m)}
+    matches = matches + _combined(doc, matches, spec.combinations, asserted)
     kept: list[ConceptMatch] = []
     for m in matches:
         if m.label == CUE_LABEL:
@@ -459,6 +482,53 @@ def extract(nlp: Language, text: str) -> list[Concept]:
                 other_experiencer=m.other_experiencer,
             )
         )
+    return out
+
+
+# what ends a sentence for a combination: a symptom and a cue count together only
+# within one sentence ("both legs are fine. the left one is numb" is not both legs)
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+
+
+def _sentence_numbers(doc: Doc) -> list[int]:
+    """The number of the sentence each token of ``doc`` is in."""
+    numbers, n = [], 0
+    for tok in doc:
+        numbers.append(n)
+        if tok.text in _SENTENCE_ENDS or (tok.is_space and "\n" in tok.text):
+            n += 1
+    return numbers
+
+
+def _combined(
+    doc: Doc,
+    matches: Sequence[ConceptMatch],
+    combinations: Sequence[Combination],
+    asserted: Callable[[ConceptMatch], bool],
+) -> list[ConceptMatch]:
+    """The red flags that combinations raise: an asserted symptom (or red flag) of the
+    combination with an asserted cue of it in the same sentence, one span over both.
+    Linear in the matches: the first cue of each sentence is looked up, not paired."""
+    if not combinations or not any(m.label == CUE_LABEL for m in matches):
+        return []
+    sentence = _sentence_numbers(doc)
+    out: list[ConceptMatch] = []
+    for combo in combinations:
+        first_cue: dict[int, ConceptMatch] = {}
+        for m in matches:
+            if m.label == CUE_LABEL and m.value in combo.cues and asserted(m):
+                first_cue.setdefault(sentence[m.start], m)
+        if not first_cue:
+            continue
+        for m in matches:
+            if m.label not in ("symptom", "red_flag") or m.value not in combo.symptoms:
+                continue
+            cue = first_cue.get(sentence[m.start])
+            if cue is None or m.mention_only or not asserted(m):
+                continue
+            start, end = min(m.start, cue.start), max(m.end, cue.end)
+            out.append(ConceptMatch(start, end, "red_flag", combo.red_flag))
+            break
     return out
 
 

@@ -41,6 +41,7 @@ RED_FLAG_SEVERITY = {
     "immunosuppressed": "urgent",
     "night_pain": "urgent",
     "osteoporosis_injury": "urgent",
+    "new_leg_weakness": "urgent",
     "suicidal_thoughts": "crisis",
     "self_harm": "crisis",
 }

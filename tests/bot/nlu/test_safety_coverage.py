@@ -35,12 +35,16 @@ SEVERITY = {
     "immunosuppressed": "urgent",
     "night_pain": "urgent",
     "osteoporosis_injury": "urgent",
+    "new_leg_weakness": "urgent",
     "suicidal_thoughts": "crisis",
     "self_harm": "crisis",
 }
 # value -> sentences that must raise it
 POSITIVES = {
     "saddle_numbness": (
+        "it's not normal, numbness around my groin and bum",
+        "on the loo i can barely feel the seat under me",
+        "the bike saddle feels like it's not there",
         "my bum feels numb when i sit on the toilet",
         "cant feel the loo roll when i wipe",
         "numb around my back passage since yesterday",
@@ -87,6 +91,13 @@ POSITIVES = {
         "no feeling in my penis during sex",
     ),
     "bladder_bowel": (
+        "i struggle to pass any water since yesterday",
+        "my wee only trickles out now and my back is agony",
+        "i can never tell if i've finished peeing",
+        "i didn't notice i needed to wee until it was too late",
+        "i can't feel when i'm on the loo whether anything is coming",
+        "my bowel control has gone",
+        "i have never lost control of my bowels before this week",
         "i peed myself without realising",
         "i've been wetting myself",
         "cant pee since this morning",
@@ -144,6 +155,9 @@ POSITIVES = {
         "i leak urine",
     ),
     "bilateral_leg_symptoms": (
+        "my calves are tingling, both of them",
+        "the numbness is in my left and right thigh",
+        "my right leg was weak and now the other leg is too",
         "both legs are numb",
         "my legs are both tingling",
         "numbness in both my legs",
@@ -180,6 +194,9 @@ POSITIVES = {
         "the pain has spread to the other leg",
     ),
     "progressive_leg_weakness": (
+        "my leg is weak and it gets weaker by the day",
+        "the weakness in my foot is worse than yesterday",
+        "my foot keeps catching and it's getting worse",
         "my foot drop is getting worse",
         "i cant lift my foot anymore and its getting worse",
         "my leg is getting weaker every day",
@@ -378,7 +395,18 @@ POSITIVES = {
         "i've been on steroids for years and i twisted my back",
         "i have osteoporosis and i sneezed and felt something go",
     ),
+    "new_leg_weakness": (
+        "my right foot keeps catching on the kerb",
+        "my knee gave way on the stairs twice this week",
+        "my left foot slaps down when i walk",
+        "i keep tripping over my own foot",
+    ),
     "suicidal_thoughts": (
+        "i want to finish my own life",
+        "ring me tomorrow, if i'm still breathing",
+        "i keep picturing steering the car into a tree",
+        "i've got my tablets saved up",
+        "i won't be around much longer",
         "i want to disappear",
         "no one would notice if i was gone",
         "i'm giving my things away because i won't need them",
@@ -437,6 +465,8 @@ POSITIVES = {
         "no one would care if i died tomorrow",
     ),
     "self_harm": (
+        "i burned myself again last night",
+        "relapsed with cutting this week",
         "i burn myself",
         "i scratch myself till i bleed",
         "i have been cutting",
@@ -454,6 +484,18 @@ POSITIVES = {
 
 # sentences that must raise no red flag
 LOOK_ALIKES = (
+    "i don't think i've had a fever",
+    "in general, is chest pain with back pain serious",
+    "what is classed as a bad fall",
+    "why do you ask about steroids",
+    "i fell off my motorbike 20 years ago",
+    "broke my leg as a kid skiing",
+    "my back feels like it was run over by a truck",
+    "the ache wakes me at 3am but then i drift off again",
+    "the numbness in my groin has gone",
+    "i've never had any bladder problems in my life",
+    "both legs are fine. my left calf is numb",
+    "no weakness, and the pain is getting worse",
     "no numbness in my groin",
     "no problems peeing",
     "bladder and bowels are normal",
