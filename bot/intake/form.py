@@ -105,6 +105,11 @@ _BELOW_KNEE = re.compile(
 _ABOVE_KNEE = re.compile(
     r"\b(thigh|above the knee|to the knee|down to my knee|hip)\b", re.IGNORECASE
 )
+_NOT_BELOW_KNEE = re.compile(
+    r"\b(?:not|never|doesn'?t go|does not go)\s+(?:past|below|under|beyond|go past)"
+    r"\s+(?:the|my)\s+knee",
+    re.IGNORECASE,
+)
 _NONE_OF_THESE = re.compile(
     r"^\s*(no|nope|none|none of (these|them|those)|neither|nothing)\b", re.IGNORECASE
 )
@@ -121,7 +126,8 @@ _PAIN_NUMBER = re.compile(
 _NUMBER = r"(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
 # a message that is only a number ("5ish", "maybe 6 or 7"): a pain score, if anything
 _BARE_NUMBER = re.compile(
-    rf"^\s*(?:about|around|maybe|like|roughly|prob(?:ably)?|say|an?)?\s*{_NUMBER}"
+    r"^\s*(?:(?:about|around|maybe|like|roughly|prob(?:ably)?|say|an?|ok(?:ay)?|so|um+|uh+)"
+    rf",?\s+)*{_NUMBER}"
     rf"(?:\s*(?:-|to|or)\s*{_NUMBER})?\s*(?:ish)?\s*[.!]*\s*$",
     re.IGNORECASE,
 )
@@ -236,16 +242,17 @@ def read_message(
 def _missed(
     requested_slot: str, answer: Reading, others: dict[str, Any], values: Mapping[str, Any]
 ) -> Reading:
-    """The asked question went unanswered. What else the message said is kept and the
-    question comes again: that is progress, not a miss (and it cannot loop, as only new
-    answers count). A message not understood at all gets the reader's hint once; after
-    a second miss the question is skipped, so the intake never loops on it."""
-    if others:
-        corrected = all(values.get(slot) not in (None, SKIPPED) for slot in others)
-        return Reading(slots=others, responses=["utter_intake_noted" if corrected else NOTED_OTHER])
+    """The asked question went unanswered: keep what else the message said and ask it
+    once more (with the reader's hint when nothing at all was understood); after a
+    second miss it is skipped, so that a visitor answering ahead is never stuck on it.
+    A message that only corrects earlier answers is no miss: the question comes again."""
+    if others and all(values.get(slot) not in (None, SKIPPED) for slot in others):
+        return Reading(slots=others, responses=["utter_intake_noted"])
     if values.get(REASKED) == requested_slot:
-        slots = {**skipped_answer(requested_slot, values), REASKED: None}
-        return Reading(slots=slots, responses=[MOVING_ON])
+        slots = {**others, **skipped_answer(requested_slot, values), REASKED: None}
+        return Reading(slots=slots, responses=[NOTED_OTHER if others else MOVING_ON])
+    if others:
+        return Reading(slots={**others, REASKED: requested_slot}, responses=[NOTED_OTHER])
     return Reading(
         slots={requested_slot: None, REASKED: requested_slot}, responses=answer.responses
     )
@@ -340,8 +347,9 @@ def stated_answers(
         found["condition"] = named
     if said.limbs:
         found["pain_radiates"] = list(said.limbs)
-    if said.below_knee is not None:
-        found["below_knee"] = said.below_knee
+    below_knee = _below_knee_in_passing(text, said)
+    if below_knee is not None:
+        found["below_knee"] = below_knee
     if said.neuro:
         found["neuro_symptoms"] = list(said.neuro)
     elif said.neuro_denied:
@@ -360,6 +368,17 @@ def stated_answers(
     if details:
         found[DETAILS] = details
     return found
+
+
+def _below_knee_in_passing(text: str, said: Mentions) -> bool | None:
+    """Below the knee or not, said of a leg ("down to my calf", "not past the knee")."""
+    if said.below_knee is not None:
+        return said.below_knee
+    if "leg" not in said.limbs:
+        return None
+    if _NOT_BELOW_KNEE.search(text) or _ABOVE_KNEE.search(text):
+        return False
+    return True if _BELOW_KNEE.search(text) else None
 
 
 def _stated_duration(pain_text: str, today: date) -> dict[str, Any]:

@@ -398,22 +398,44 @@ def test_how_long_a_treatment_lasted_is_not_how_long_it_hurts():
     assert "pain_duration" not in slots
 
 
-def test_an_answer_to_another_question_is_kept_and_the_question_asked_again():
+def test_an_answer_to_another_question_is_kept_and_the_question_asked_once_more():
     reading = read("roughly three weeks now", "pain_location")
-    assert reading.slots == {"pain_duration": "roughly three weeks", "duration_category": "acute"}
+    assert reading.slots == {
+        "pain_duration": "roughly three weeks",
+        "duration_category": "acute",
+        "intake_reasked": "pain_location",
+    }
     assert reading.responses == ["utter_intake_noted_other"]
 
 
-def test_answering_other_questions_is_no_miss_even_after_a_hint():
+def test_a_visitor_answering_ahead_is_not_stuck_on_the_question():
     reading = read("roughly three weeks now", "pain_location", intake_reasked="pain_location")
-    assert "pain_location" not in reading.slots
+    assert reading.slots["pain_location"] == SKIPPED
     assert reading.slots["pain_duration"] == "roughly three weeks"
+    assert reading.slots["intake_reasked"] is None
+    assert reading.responses == ["utter_intake_noted_other"]
 
 
 def test_an_answer_given_again_is_a_miss():
     reading = read("3 weeks", "pain_location", pain_duration="3 weeks")
     assert reading.slots == {"pain_location": None, "intake_reasked": "pain_location"}
     assert reading.responses == ["utter_intake_help_location"]
+
+
+@pytest.mark.parametrize(
+    ("text", "below"),
+    [
+        ("sciatica into my left leg, right down to the ankle", True),
+        ("pain into the right leg but not past the knee", False),
+        ("it goes into my leg", None),
+    ],
+)
+def test_below_the_knee_said_of_a_leg_in_passing(text, below):
+    assert read(text, None, "describe_symptoms").slots.get("below_knee") == below
+
+
+def test_a_bare_number_with_fillers_is_a_pain_score():
+    assert read("um maybe a six", "pain_radiates").slots["pain_score"] == 6
 
 
 def test_a_second_message_not_understood_moves_on():
@@ -449,7 +471,7 @@ def test_an_answer_given_already_is_not_overwritten_in_passing():
 
 def test_a_scan_answer_at_the_below_knee_question_is_kept():
     reading = read("had an mri and x rays too", "below_knee", pain_radiates=["leg"])
-    assert reading.slots == {"imaging": ["mri", "xray"]}
+    assert reading.slots == {"imaging": ["mri", "xray"], "intake_reasked": "below_knee"}
 
 
 def test_a_generic_back_pain_does_not_answer_the_diagnosis_question():
