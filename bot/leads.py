@@ -35,6 +35,7 @@ INTAKE_ANSWER_SLOTS = (
     "imaging",
     "imaging_when",
     "treatments",
+    "intake_details",
 )
 DURATION_CATEGORIES = (ACUTE, SUBACUTE, CHRONIC)
 MAX_NAME = 200

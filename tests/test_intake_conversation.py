@@ -44,7 +44,7 @@ def test_a_full_intake_from_a_description(servers, visitor):
     assert summary["text"].startswith(
         "Here is what I noted: Where: lower back. Condition: sciatica."
     )
-    assert "Spreads into: a leg, below the knee." in summary["text"]
+    assert "Spreads into: the right leg, below the knee." in summary["text"]
     assert "Scans: MRI (last year)." in summary["text"]
     assert [b["payload"] for b in summary["buttons"]] == ["/affirm", "/deny"]
     assert texts(visitor("/affirm")) == [r("utter_intake_done"), r("utter_ask_consent_given")]
@@ -73,8 +73,10 @@ def test_the_offer_after_an_answer_starts_the_intake(visitor):
 
 def test_skip_nonsense_and_a_question_mid_form(visitor):
     r = visitor.response
-    visitor("the back of my neck aches every day")
-    assert texts(visitor("/skip")) == [r("utter_ask_pain_duration")]
+    # a generic "neck aches" says where, not whether a doctor named it
+    assert texts(visitor("the back of my neck aches every day"))[-1] == r("utter_ask_condition")
+    assert texts(visitor("/skip")) == [r("utter_ask_pain_radiates")]
+    assert texts(visitor("no")) == [r("utter_ask_pain_duration")]
     assert texts(visitor("banana")) == [
         r("utter_intake_help_duration"),
         r("utter_ask_pain_duration"),
@@ -90,6 +92,7 @@ def test_skip_nonsense_and_a_question_mid_form(visitor):
 def test_a_correction_mid_form_and_at_the_summary(servers, visitor):
     r = visitor.response
     visitor("my lower back has been aching for months")
+    assert texts(visitor("not sure")) == [r("utter_ask_pain_radiates")]
     assert texts(visitor("actually it's my neck")) == [
         r("utter_intake_noted"),
         r("utter_ask_pain_radiates"),
@@ -151,3 +154,33 @@ def test_a_negated_symptom_mid_form_is_an_answer_not_an_alarm(servers, visitor):
     slots = latest_slots(servers, visitor.sender)
     assert slots["neuro_symptoms"] == ["none"]
     assert not slots.get("emergency_raised") and not slots.get("urgent_raised")
+
+
+def test_a_list_of_answers_starts_the_intake_with_all_of_them(servers, visitor):
+    r = visitor.response
+    replies = visitor(
+        "mid back and left arm, pinched nerve, 4 months, pain 5, weakness in my grip, "
+        "ct in may, tried gabapentin"
+    )
+    assert texts(replies)[0] == r("utter_intake_start")
+    assert replies[-1]["text"].startswith("Here is what I noted: Where: mid back.")
+    assert "Spreads into: the left arm." in replies[-1]["text"]
+    assert "Scans: CT scan (in may)." in replies[-1]["text"]
+
+
+def test_answers_ahead_of_the_question_are_kept_and_only_the_rest_asked(servers, visitor):
+    r = visitor.response
+    visitor("my lower back hurts")
+    assert texts(visitor("for six weeks or so")) == [
+        r("utter_intake_noted_other"),
+        r("utter_ask_condition"),
+    ]
+    assert texts(visitor("3 out of 10")) == [
+        r("utter_intake_noted_other"),
+        r("utter_ask_pain_radiates"),
+    ]  # asked once more, then left: the condition was skipped
+    assert texts(visitor("xyzzy")) == [
+        r("utter_intake_help_radiates"),
+        r("utter_ask_pain_radiates"),
+    ]
+    assert texts(visitor("xyzzy")) == [r("utter_intake_moving_on"), r("utter_ask_neuro_symptoms")]

@@ -611,7 +611,8 @@ def _pain_value(text: str) -> float | None:
 
 
 def _score_numbers(tokens: list[str]) -> list[_Number]:
-    """Numbers that could be a score: not a length ("10 days"), a year, or the "/10"."""
+    """Numbers that could be a score: not a length ("10 days"), a year, the "/10", or
+    the pronoun "one" ("skip this one" is not a pain of 1)."""
     taken = {i for span in _spans(tokens) for i in range(span.start, span.end)}
     return [
         number
@@ -619,7 +620,22 @@ def _score_numbers(tokens: list[str]) -> list[_Number]:
         if number.start not in taken
         and not _YEAR.fullmatch(tokens[number.start])
         and not _is_denominator(tokens, number)
+        and not _is_pronoun_one(tokens, number)
     ]
+
+
+_BEFORE_PRONOUN_ONE = frozenset(
+    {"this", "that", "the", "which", "next", "another", "any", "each", "every", "other"}
+)
+
+
+def _is_pronoun_one(tokens: list[str], number: _Number) -> bool:
+    """ "one" meaning a question or thing: "this one", "the next one", "one of them"."""
+    if tokens[number.start] != "one":
+        return False
+    before = tokens[number.start - 1] if number.start > 0 else ""
+    after = tokens[number.end] if number.end < len(tokens) else ""
+    return before in _BEFORE_PRONOUN_ONE or after == "of"
 
 
 def _is_denominator(tokens: list[str], number: _Number) -> bool:
@@ -717,6 +733,13 @@ _W_PHRASES = (
 _WHEN = re.compile(r"\b(?:" + "|".join(_W_PHRASES) + ")", re.IGNORECASE)
 _WHEN_MAY_ALONE = re.compile(r"^\s*may\s*$", re.IGNORECASE)
 _WHEN_LENGTH = re.compile(rf"\b(?:{_W_QUALIFIER}\s+)?{_W_LENGTH}", re.IGNORECASE)
+
+
+def point_in_time(text: str) -> str | None:
+    """A time phrase that says when ("last month", "in 2023"), not a bare length ("2 years"):
+    in a longer message, what dates a scan or a treatment rather than how long it hurts."""
+    found = _WHEN.search(text)
+    return " ".join(found.group(0).split()) if found else None
 
 
 def parse_when(text: str) -> str | None:

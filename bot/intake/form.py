@@ -34,7 +34,19 @@ FORM_SLOTS = (
     "intake_confirmed",
 )
 # slots the form fills besides its required ones
-DERIVED_SLOTS = ("duration_category", "intake_summary", "intake_awaiting_change")
+DERIVED_SLOTS = (
+    "duration_category",
+    "intake_details",
+    "intake_summary",
+    "intake_awaiting_change",
+    "intake_reasked",
+)
+# details said in passing that no question asks for, kept for the summary and the lead:
+# which side ("left"), and the visitor's own words about treatments tried
+DETAILS = "intake_details"
+REASKED = "intake_reasked"
+NOTED_OTHER = "utter_intake_noted_other"
+MOVING_ON = "utter_intake_moving_on"
 # Intents the form never reads as an answer: rules answer them (stop, alarms first).
 DECLINED_INTENTS = frozenset(
     {
@@ -64,7 +76,8 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 _CORRECTION = re.compile(
-    r"\b(actually|sorry|i meant|i mean|correction|wait|oops|my mistake|instead|rather|not my)\b",
+    r"\b(actually|sorry|i meant|i mean|correction|wait|oops|my mistake|instead|rather|not my|"
+    r"make (?:that|it)|change (?:that|it))\b",
     re.IGNORECASE,
 )
 _ADDITION = re.compile(r"\b(also|too|as well)\b", re.IGNORECASE)
@@ -92,6 +105,11 @@ _BELOW_KNEE = re.compile(
 _ABOVE_KNEE = re.compile(
     r"\b(thigh|above the knee|to the knee|down to my knee|hip)\b", re.IGNORECASE
 )
+_NOT_BELOW_KNEE = re.compile(
+    r"\b(?:not|never|doesn'?t go|does not go)\s+(?:past|below|under|beyond|go past)"
+    r"\s+(?:the|my)\s+knee",
+    re.IGNORECASE,
+)
 _NONE_OF_THESE = re.compile(
     r"^\s*(no|nope|none|none of (these|them|those)|neither|nothing)\b", re.IGNORECASE
 )
@@ -105,6 +123,46 @@ _PAIN_NUMBER = re.compile(
     r"|\b\d{1,2}\s*(?:/|out of)\s*10\b",
     re.IGNORECASE,
 )
+_NUMBER = r"(?:\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
+# a message that is only a number ("5ish", "maybe 6 or 7"): a pain score, if anything
+_BARE_NUMBER = re.compile(
+    r"^\s*(?:(?:about|around|maybe|like|roughly|prob(?:ably)?|say|an?|ok(?:ay)?|so|um+|uh+)"
+    rf",?\s+)*{_NUMBER}"
+    rf"(?:\s*(?:-|to|or)\s*{_NUMBER})?\s*(?:ish)?\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+# "make that 6 not 8", "6, not 8": the number said before "not" replaces the other
+_NUMBER_SWAP = re.compile(
+    rf"\b({_NUMBER})\s*(?:/\s*10|out of 10)?\s*,?\s*(?:and\s+)?not\s+(?:an?\s+)?({_NUMBER})\b",
+    re.IGNORECASE,
+)
+# a number said of good and bad days is a rating of the pain ("eight on a bad day")
+_PAIN_DAYS = re.compile(
+    r"\b(?:bad|good|worst|best|normal|typical|average)\s+days?\b|\bmost days\b"
+    r"|\bat (?:its|it'?s) (?:worst|best)\b|\bon average\b",
+    re.IGNORECASE,
+)
+# where one answer ends and the next begins in a message that gives several
+_CLAUSE_BREAK = re.compile(r"[,;.!?\n]+|\s(?:but|plus|while|although|though)\s", re.IGNORECASE)
+_TREATMENT_CUE = re.compile(
+    r"\b(tried|trying|taking|take|took|taken|done|did|doing|using|used|been on|on|"
+    r"prescribed|given|gave me|started|had|have had|went to|see|seeing|saw)\b",
+    re.IGNORECASE,
+)
+_STRONG_TREATMENT = re.compile(
+    r"\b(physio\w*|physical therap\w*|injections?|injected|epidurals?|surger(y|ies)|"
+    r"operations?|chiropract\w*|acupuncture|cortisone|nerve blocks?)\b",
+    re.IGNORECASE,
+)
+_BODY_PART = (
+    r"(?:legs?|arms?|sides?|buttocks?|butt|hips?|thighs?|calf|calves|foot|feet|knees?|"
+    r"shoulders?|hands?|glutes?|shins?|ankles?|toes?|fingers?)"
+)
+_SIDE = re.compile(
+    rf"\b(left|right)\b(?=(?:\s+\w+){{0,2}}\s+{_BODY_PART}\b)|\bon the (left|right)\b",
+    re.IGNORECASE,
+)
+_SIDE_DENIED = re.compile(r"\bnot\s+(?:the\s+|my\s+|on the\s+)?(left|right)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -144,32 +202,245 @@ def read_message(
     today: date,
 ) -> Reading:
     """Read one visitor message while the intake runs (``requested_slot`` is None on the
-    message that started it, whose facts pre-fill the questions)."""
+    message that started it, whose facts pre-fill the questions).
+
+    Whatever question was asked, every answer the message states is recorded: visitors
+    answer ahead, several questions at once, or correct an earlier answer in passing. A
+    question the message does not answer is asked again once; after a second miss it is
+    skipped, so the intake never loops on it.
+    """
     text = text or ""
     if intent in DECLINED_INTENTS:
         return Reading()
     said = mentions(text)
+    stated = stated_answers(text, said, values, today, asked=requested_slot)
     if requested_slot is None:
-        return Reading(slots=_prefill(text, said, values, today))
+        return Reading(slots=_news(stated, values, correcting=False))
     if requested_slot == "intake_confirmed":
         if intent == "faq" and looks_like_question(text):
             return Reading()
         return _read_confirmation(text, intent, said, values, today)
-    reader = READERS[requested_slot]
-    answer = reader(text, intent, said, values, today)
-    if intent == "faq" and (looks_like_question(text) or not answer.slots):
+    answer = READERS[requested_slot](text, intent, said, values, today)
+    if intent == "faq" and (looks_like_question(text) or not (answer.slots or stated)):
         return Reading()
+    correcting = bool(_CORRECTION.search(text) or _NUMBER_SWAP.search(text))
+    others = _news(
+        {k: v for k, v in stated.items() if k not in answer.slots and k != requested_slot},
+        values,
+        correcting,
+    )
+    if _CORRECTION.search(text) or _ADDITION.search(text):
+        others.update(_mentioned_changes(text, said, values, exclude=requested_slot))
     if answer.slots:
-        slots = {**_prefill(text, said, {**values, **answer.slots}, today), **answer.slots}
-        if _CORRECTION.search(text) or _ADDITION.search(text):
-            slots.update(_mentioned_changes(text, said, values, exclude=requested_slot))
+        slots = {**others, **answer.slots, **_clear_reask(values)}
+        if DETAILS in others and DETAILS in answer.slots:
+            slots[DETAILS] = {**others[DETAILS], **answer.slots[DETAILS]}
         return Reading(slots=slots, responses=answer.responses)
-    changes = _mentioned_changes(text, said, values, exclude=requested_slot)
-    if changes:
-        return Reading(slots=changes, responses=["utter_intake_noted"])
-    if answer.responses:
-        return Reading(slots={requested_slot: None}, responses=answer.responses)
-    return Reading()
+    return _missed(requested_slot, answer, others, values)
+
+
+def _missed(
+    requested_slot: str, answer: Reading, others: dict[str, Any], values: Mapping[str, Any]
+) -> Reading:
+    """The asked question went unanswered: keep what else the message said and ask it
+    once more (with the reader's hint when nothing at all was understood); after a
+    second miss it is skipped, so that a visitor answering ahead is never stuck on it.
+    A message that only corrects earlier answers is no miss: the question comes again."""
+    if others and all(values.get(slot) not in (None, SKIPPED) for slot in others):
+        return Reading(slots=others, responses=["utter_intake_noted"])
+    if values.get(REASKED) == requested_slot:
+        slots = {**others, **skipped_answer(requested_slot, values), REASKED: None}
+        return Reading(slots=slots, responses=[NOTED_OTHER if others else MOVING_ON])
+    if others:
+        return Reading(slots={**others, REASKED: requested_slot}, responses=[NOTED_OTHER])
+    return Reading(
+        slots={requested_slot: None, REASKED: requested_slot}, responses=answer.responses
+    )
+
+
+def _clear_reask(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The re-ask mark, cleared once its question is answered or skipped."""
+    return {REASKED: None} if values.get(REASKED) else {}
+
+
+def skipped_answer(slot: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a skipped question records: no name given reads as plain back or neck pain."""
+    if slot == "condition":
+        return {"condition": generic_conditions(values.get("pain_location"))}
+    if slot == "pain_duration":
+        return {"pain_duration": SKIPPED, "duration_category": SKIPPED}
+    return {slot: SKIPPED}
+
+
+def _news(stated: Mapping[str, Any], values: Mapping[str, Any], correcting: bool) -> dict[str, Any]:
+    """The stated answers to record: those not given yet, or all of them when the visitor
+    corrects ("actually..."); details said in passing are added to those kept."""
+    found: dict[str, Any] = {}
+    for slot, value in stated.items():
+        if slot == "duration_category":
+            continue  # follows pain_duration, below
+        if slot == DETAILS:
+            merged = {**(values.get(DETAILS) or {}), **value}
+            if merged != values.get(DETAILS):
+                found[DETAILS] = merged
+        elif values.get(slot) in (None, SKIPPED) or (correcting and values.get(slot) != value):
+            found[slot] = value
+    if "pain_duration" in found and "duration_category" in stated:
+        found["duration_category"] = stated["duration_category"]
+    return found
+
+
+# --- what a message says, whichever question was asked ------------------------------------
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a message that each say one thing ("lower back, 2 months, mri")."""
+    return [part.strip() for part in _CLAUSE_BREAK.split(text) if part and part.strip()]
+
+
+def _topic(clause: str, previous: str) -> str:
+    """What a clause is about: a scan, a treatment, or the pain itself. A clause that only
+    dates something ("last one in 2023") goes with the clause before it."""
+    if _SCAN_WORDS.search(clause):
+        return "scan"
+    if _names_treatment(clause):
+        return "treatment"
+    if previous != "pain" and answers.point_in_time(clause) and not mentions_pain(clause):
+        return previous
+    return "pain"
+
+
+def _names_treatment(clause: str) -> bool:
+    """A treatment tried, not a word that only looks like one ("worse at rest"): a
+    treatment with a verb of trying or taking, or one that is never anything else."""
+    found = answers.parse_treatments(clause)
+    if not found or found == [NONE]:
+        return False
+    return bool(_TREATMENT_CUE.search(clause) or _STRONG_TREATMENT.search(clause))
+
+
+def mentions_pain(clause: str) -> bool:
+    """Whether a clause speaks of the pain itself ("pain 6", "it hurts")."""
+    return bool(re.search(r"\b(pain|hurts?|hurting|aches?|aching|sore)\b", clause, re.I))
+
+
+def _by_topic(text: str) -> dict[str, str]:
+    """The message's clauses joined by topic: {"pain": ..., "scan": ..., "treatment": ...}."""
+    parts: dict[str, list[str]] = {}
+    previous = "pain"
+    for clause in clauses(text):
+        previous = _topic(clause, previous)
+        parts.setdefault(previous, []).append(clause)
+    return {topic: ", ".join(found) for topic, found in parts.items()}
+
+
+def stated_answers(
+    text: str, said: Mentions, values: Mapping[str, Any], today: date, asked: str | None = None
+) -> dict[str, Any]:
+    """Every intake answer ``text`` states plainly, for any question (``asked`` is the
+    question on screen: a bare number is a pain score unless a length or date was asked)."""
+    found: dict[str, Any] = {}
+    if said.locations:
+        found["pain_location"] = _in_order(list(said.locations), SPINE_LOCATIONS)
+    named = [c for c in said.conditions if c not in GENERIC_CONDITIONS]
+    if named:  # "back pain" says where, not whether a doctor named it
+        found["condition"] = named
+    if said.limbs:
+        found["pain_radiates"] = list(said.limbs)
+    below_knee = _below_knee_in_passing(text, said)
+    if below_knee is not None:
+        found["below_knee"] = below_knee
+    if said.neuro:
+        found["neuro_symptoms"] = list(said.neuro)
+    elif said.neuro_denied:
+        found["neuro_symptoms"] = [NONE]
+    topics = _by_topic(text)
+    pain_text = topics.get("pain", "")
+    found.update(_stated_duration(pain_text, today))
+    score = _stated_pain_score(text, pain_text, values, asked)
+    if score is not None:
+        found["pain_score"] = score
+    found.update(_stated_imaging(topics.get("scan", "")))
+    treatments = treatments_of(topics.get("treatment", ""), said) if "treatment" in topics else None
+    details = _details(text, topics)
+    if treatments and treatments != [NONE]:
+        found["treatments"] = treatments
+    if details:
+        found[DETAILS] = details
+    return found
+
+
+def _below_knee_in_passing(text: str, said: Mentions) -> bool | None:
+    """Below the knee or not, said of a leg ("down to my calf", "not past the knee")."""
+    if said.below_knee is not None:
+        return said.below_knee
+    if "leg" not in said.limbs:
+        return None
+    if _NOT_BELOW_KNEE.search(text) or _ABOVE_KNEE.search(text):
+        return False
+    return True if _BELOW_KNEE.search(text) else None
+
+
+def _stated_duration(pain_text: str, today: date) -> dict[str, Any]:
+    """How long it hurts, from the first part of the message that says it."""
+    for clause in clauses(pain_text):
+        found = read_duration(clause, today, in_passing=True)
+        if found:
+            return found
+    return {}
+
+
+def _stated_pain_score(
+    text: str, pain_text: str, values: Mapping[str, Any], asked: str | None
+) -> int | None:
+    """A pain score said with its cue ("pain 6", "7/10"), a correction of the one given
+    ("6 not 8"), or a bare number when neither a length nor a date was asked."""
+    swap = _NUMBER_SWAP.search(text)
+    if swap and values.get("pain_score") == answers.parse_pain_score(swap.group(2)):
+        return answers.parse_pain_score(swap.group(1))
+    cued = _PAIN_NUMBER.search(pain_text)
+    if cued:
+        return answers.parse_pain_score(cued.group(0))
+    for clause in clauses(pain_text):
+        if _PAIN_DAYS.search(clause) and answers.parse_pain_score(clause) is not None:
+            return answers.parse_pain_score(clause)
+    if _BARE_NUMBER.match(text) and asked not in ("pain_duration", "imaging_when"):
+        return answers.parse_pain_score(text)
+    return None
+
+
+def _stated_imaging(scan_text: str) -> dict[str, Any]:
+    """The scans a message names and, if it says, when."""
+    kinds = answers.parse_imaging(scan_text) if scan_text else None
+    if not kinds:
+        return {}
+    slots: dict[str, Any] = {"imaging": kinds}
+    when = answers.point_in_time(scan_text) or answers.parse_when(scan_text)
+    if when and NONE not in kinds:
+        slots["imaging_when"] = when
+    return slots
+
+
+def pain_side(text: str) -> str | None:
+    """Which side the visitor says hurts ("left", "right", "both"), a denied side left
+    out ("my left leg, not the right")."""
+    denied = {m.group(1).lower() for m in _SIDE_DENIED.finditer(text)}
+    sides = {(m.group(1) or m.group(2)).lower() for m in _SIDE.finditer(text)} - denied
+    if not sides:
+        return None
+    return "both" if len(sides) > 1 else sides.pop()
+
+
+def _details(text: str, topics: Mapping[str, str]) -> dict[str, str]:
+    """Details the questions don't ask for but the clinic's review needs: the side, and the
+    visitor's own words about treatments (which medicines, an injection last month)."""
+    details: dict[str, str] = {}
+    side = pain_side(text)
+    if side:
+        details["side"] = side
+    if topics.get("treatment"):
+        details["treatments_said"] = topics["treatment"]
+    return details
 
 
 # --- one reader per question -------------------------------------------------------------
@@ -276,7 +547,7 @@ def duration_phrase(text: str, today: date) -> str:
 def _read_duration(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
-    slots = read_duration(text, today)
+    slots = read_duration(_by_topic(text).get("pain") or text, today)
     if slots:
         return Reading(slots=slots)
     if _skipped(text, intent):
@@ -355,8 +626,11 @@ def _read_treatments(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
     found = treatments_of(text, said)
-    if found:
+    if found == [NONE]:
         return Reading(slots={"treatments": found})
+    if found:
+        details = {**(values.get(DETAILS) or {}), "treatments_said": text.strip()}
+        return Reading(slots={"treatments": found, DETAILS: details})
     if intent == "deny":
         return Reading(slots={"treatments": [NONE]})
     if _skipped(text, intent):
@@ -379,23 +653,6 @@ READERS: dict[str, Reader] = {
 
 
 # --- pre-filling, corrections and confirmation --------------------------------------------
-
-
-def _prefill(text: str, said: Mentions, values: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """Facts stated in passing fill the questions not answered yet, so they aren't asked."""
-    found: dict[str, Any] = {}
-    if said.locations:
-        found["pain_location"] = _in_order(list(said.locations), SPINE_LOCATIONS)
-    if said.conditions:
-        found["condition"] = list(said.conditions)
-    if said.limbs:
-        found["pain_radiates"] = list(said.limbs)
-    if said.below_knee is not None:
-        found["below_knee"] = said.below_knee
-    if said.neuro:
-        found["neuro_symptoms"] = list(said.neuro)
-    found.update(read_duration(text, today, in_passing=True))
-    return {slot: value for slot, value in found.items() if values.get(slot) is None}
 
 
 def _mentioned_changes(
@@ -451,30 +708,15 @@ def _read_confirmation(
 def corrections(
     text: str, said: Mentions, values: Mapping[str, Any], today: date
 ) -> dict[str, Any]:
-    """Every answer a message changes, for "change something" after the summary."""
-    changes = _mentioned_changes(text, said, values, exclude=None)
-    if said.limbs:
-        changes["pain_radiates"] = list(said.limbs)
-    if said.below_knee is not None:
-        changes["below_knee"] = said.below_knee
-    if said.neuro:
-        changes["neuro_symptoms"] = list(said.neuro)
-    elif said.neuro_denied:
-        changes["neuro_symptoms"] = [NONE]
-    pain = _PAIN_NUMBER.search(text)
-    if pain and answers.parse_pain_score(pain.group(0)) is not None:
-        changes["pain_score"] = answers.parse_pain_score(pain.group(0))
-    else:
-        changes.update(read_duration(text, today, in_passing=True))
-    if _SCAN_WORDS.search(text):
-        kinds = answers.parse_imaging(text)
-        if kinds:
-            changes["imaging"] = kinds
-            when = answers.parse_when(text)
-            changes["imaging_when"] = when if when and NONE not in kinds else None
-    treatments = treatments_of(text, said)
-    if treatments and treatments != [NONE]:
-        changes["treatments"] = treatments
+    """Every answer a message changes, for "change something" after the summary: what
+    it states replaces what was noted (a scan's date stays unless a new one is given)."""
+    stated = stated_answers(text, said, values, today, asked="intake_confirmed")
+    if stated.get("treatments") is None:
+        found = treatments_of(text, said)
+        if found and found != [NONE]:
+            stated["treatments"] = found
+    changes = {**_news(stated, values, correcting=True)}
+    changes.update(_mentioned_changes(text, said, values, exclude=None))
     return {slot: value for slot, value in changes.items() if values.get(slot) != value}
 
 

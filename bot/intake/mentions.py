@@ -7,10 +7,10 @@ screen understood it, negation included ("no tingling" is not tingling).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -99,3 +99,12 @@ def mentions_from(concepts: Iterable[Concept]) -> Mentions:
 def mentions(text: str | None) -> Mentions:
     """Intake facts stated in ``text``."""
     return mentions_from(concepts_of(text))
+
+
+def mentions_from_parse(concepts: Iterable[Mapping[str, Any]]) -> Mentions:
+    """Intake facts from the concepts the NLU component left in the parse data (dicts),
+    so that a pipeline step reads them without running the patterns again."""
+    from bot.nlu.concepts import Concept
+
+    names = {f.name for f in fields(Concept)}
+    return mentions_from(Concept(**{k: v for k, v in c.items() if k in names}) for c in concepts)

@@ -16,6 +16,7 @@ from bot.intake.answers import (
     parse_treatments,
     parse_when,
     parse_yes_no,
+    point_in_time,
 )
 
 TODAY = date(2026, 11, 27)  # a Friday, the day after Thanksgiving
@@ -582,3 +583,21 @@ def test_yes_no(text, answer):
 @pytest.mark.parametrize("text", ["maybe", "not sure", "no idea", "i don't know", "asdf", ""])
 def test_neither_yes_nor_no(text):
     assert parse_yes_no(text) is None
+
+
+@pytest.mark.parametrize("text", ["skip this one", "next one please", "which one do you mean"])
+def test_the_pronoun_one_is_no_pain_score(text):
+    assert parse_pain_score(text) is None
+
+
+@pytest.mark.parametrize(("text", "score"), [("one", 1), ("about one", 1), ("one or two", 2)])
+def test_one_as_a_number_is_still_a_score(text, score):
+    assert parse_pain_score(text) == score
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [("the last one in 2021", "in 2021"), ("back in may", "back in may"), ("for 2 years", None)],
+)
+def test_point_in_time_is_a_date_not_a_length(text, when):
+    assert point_in_time(text) == when

@@ -11,6 +11,7 @@ from bot.intake.form import (
     NONE,
     SKIPPED,
     looks_like_question,
+    pain_side,
     read_message,
     required_slots,
 )
@@ -31,13 +32,14 @@ def test_the_opening_description_prefills_what_it_says():
         "condition": ["sciatica"],
         "pain_radiates": ["leg"],
         "below_knee": True,
+        "intake_details": {"side": "right"},
     }
     assert reading.responses == []
 
 
-def test_a_neck_description_gives_condition_and_location():
+def test_a_neck_description_gives_the_location_and_leaves_the_diagnosis_question():
     reading = read("the back of my neck aches every day", None, "describe_symptoms")
-    assert reading.slots["condition"] == ["neck_pain"]
+    assert "condition" not in reading.slots
     assert reading.slots["pain_location"] == ["neck"]
 
 
@@ -100,7 +102,7 @@ def test_location_answers(text, expected):
 @pytest.mark.parametrize("text", ["asdfgh", "it hurts", "skip"])
 def test_location_is_required_and_re_asked_helpfully(text):
     reading = read(text, "pain_location", "skip" if text == "skip" else "inform")
-    assert reading.slots == {"pain_location": None}
+    assert reading.slots == {"pain_location": None, "intake_reasked": "pain_location"}
     assert reading.responses == ["utter_intake_help_location"]
 
 
@@ -122,7 +124,7 @@ def test_condition_answers(text, values, expected):
 def test_nonsense_condition_is_re_asked():
     reading = read("blorp", "condition")
     assert reading.responses == ["utter_intake_help_condition"]
-    assert reading.slots == {"condition": None}
+    assert reading.slots == {"condition": None, "intake_reasked": "condition"}
 
 
 @pytest.mark.parametrize(
@@ -193,7 +195,7 @@ def test_pain_score_answers(text, score):
 def test_pain_score_out_of_range_says_the_scale():
     reading = read("11", "pain_score")
     assert reading.responses == ["utter_intake_help_pain_range"]
-    assert reading.slots == {"pain_score": None}
+    assert reading.slots == {"pain_score": None, "intake_reasked": "pain_score"}
 
 
 def test_pain_score_words_are_re_asked():
@@ -352,3 +354,247 @@ def test_corrections_at_the_summary(text, values, expected):
 def test_unclear_change_gets_help():
     reading = read("hmm", "intake_confirmed", "nlu_fallback")
     assert reading.responses == ["utter_intake_help_change"]
+
+
+# --- answers to another question than the one asked, several at once --------------------
+
+
+def test_a_whole_description_fills_every_question_it_answers():
+    reading = read(
+        "neck and right arm, pinched nerve, for about 5 weeks, pain 7/10, "
+        "pins and needles in my fingers, x-ray two weeks ago, seeing a chiropractor",
+        None,
+        "describe_symptoms",
+    )
+    slots = reading.slots
+    assert slots["pain_location"] == ["neck"]
+    assert slots["condition"] == ["pinched_nerve"]
+    assert slots["pain_radiates"] == ["arm"]
+    assert slots["pain_duration"] == "about 5 weeks"
+    assert slots["pain_score"] == 7
+    assert slots["imaging"] == ["xray"]
+    assert slots["imaging_when"] == "two weeks ago"
+    assert slots["treatments"] == ["other"]
+    assert slots["intake_details"]["side"] == "right"
+
+
+def test_a_scan_date_is_not_read_as_how_long_it_hurts():
+    slots = read("mid back, ct scan in march", None, "describe_symptoms").slots
+    assert slots["imaging"] == ["ct"]
+    assert slots["imaging_when"] == "in march"
+    assert "pain_duration" not in slots
+
+
+def test_a_date_on_its_own_goes_with_the_scan_before_it():
+    slots = read("an mri and a ct, the second in 2024", "below_knee", pain_radiates=["leg"]).slots
+    assert slots["imaging"] == ["mri", "ct"]
+    assert slots["imaging_when"] == "in 2024"
+    assert "pain_duration" not in slots
+
+
+def test_how_long_a_treatment_lasted_is_not_how_long_it_hurts():
+    slots = read("lower back, did physio for 3 weeks", None, "describe_symptoms").slots
+    assert slots["treatments"] == ["physical_therapy"]
+    assert "pain_duration" not in slots
+
+
+def test_an_answer_to_another_question_is_kept_and_the_question_asked_once_more():
+    reading = read("roughly three weeks now", "pain_location")
+    assert reading.slots == {
+        "pain_duration": "roughly three weeks",
+        "duration_category": "acute",
+        "intake_reasked": "pain_location",
+    }
+    assert reading.responses == ["utter_intake_noted_other"]
+
+
+def test_a_visitor_answering_ahead_is_not_stuck_on_the_question():
+    reading = read("roughly three weeks now", "pain_location", intake_reasked="pain_location")
+    assert reading.slots["pain_location"] == SKIPPED
+    assert reading.slots["pain_duration"] == "roughly three weeks"
+    assert reading.slots["intake_reasked"] is None
+    assert reading.responses == ["utter_intake_noted_other"]
+
+
+def test_an_answer_given_again_is_a_miss():
+    reading = read("3 weeks", "pain_location", pain_duration="3 weeks")
+    assert reading.slots == {"pain_location": None, "intake_reasked": "pain_location"}
+    assert reading.responses == ["utter_intake_help_location"]
+
+
+@pytest.mark.parametrize(
+    ("text", "below"),
+    [
+        ("sciatica into my left leg, right down to the ankle", True),
+        ("pain into the right leg but not past the knee", False),
+        ("it goes into my leg", None),
+    ],
+)
+def test_below_the_knee_said_of_a_leg_in_passing(text, below):
+    assert read(text, None, "describe_symptoms").slots.get("below_knee") == below
+
+
+def test_a_bare_number_with_fillers_is_a_pain_score():
+    assert read("um maybe a six", "pain_radiates").slots["pain_score"] == 6
+
+
+def test_a_second_message_not_understood_moves_on():
+    reading = read("zzzz", "neuro_symptoms", intake_reasked="neuro_symptoms")
+    assert reading.slots == {"neuro_symptoms": SKIPPED, "intake_reasked": None}
+    assert reading.responses == ["utter_intake_moving_on"]
+
+
+def test_moving_on_from_the_condition_reads_as_no_name_given():
+    reading = read("qwerty", "condition", intake_reasked="condition", pain_location=["neck"])
+    assert reading.slots["condition"] == ["neck_pain"]
+
+
+def test_an_answer_clears_the_re_ask():
+    reading = read("my neck", "pain_location", intake_reasked="pain_location")
+    assert reading.slots == {"pain_location": ["neck"], "intake_reasked": None}
+
+
+def test_a_bare_number_answers_the_pain_question_even_asked_another():
+    reading = read("maybe 4", "below_knee", pain_radiates=["leg"])
+    assert reading.slots["pain_score"] == 4
+
+
+@pytest.mark.parametrize("slot", ["pain_duration", "imaging_when"])
+def test_a_bare_number_is_no_pain_score_when_a_length_or_date_is_asked(slot):
+    assert "pain_score" not in read("4", slot, imaging=["mri"]).slots
+
+
+def test_an_answer_given_already_is_not_overwritten_in_passing():
+    slots = read("the mri was last spring", "neuro_symptoms", imaging=["xray"]).slots
+    assert "imaging" not in slots
+
+
+def test_a_scan_answer_at_the_below_knee_question_is_kept():
+    reading = read("had an mri and x rays too", "below_knee", pain_radiates=["leg"])
+    assert reading.slots == {"imaging": ["mri", "xray"], "intake_reasked": "below_knee"}
+
+
+def test_a_generic_back_pain_does_not_answer_the_diagnosis_question():
+    slots = read("my lower back is sore", None, "describe_symptoms").slots
+    assert slots == {"pain_location": ["lower_back"]}
+
+
+def test_a_number_of_good_and_bad_days_is_a_pain_score_at_any_question():
+    assert read("nine on bad days, three on good days", "below_knee").slots["pain_score"] == 9
+
+
+def test_a_treatment_answer_read_as_a_question_about_medicines_is_still_an_answer():
+    reading = read("stretches every day and nortriptyline", "treatments", "faq")
+    assert reading.slots["treatments"] == ["antidepressant", "physical_therapy"]
+
+
+def test_treatments_at_another_question_are_recorded_even_read_as_faq():
+    reading = read("an epidural and duloxetine", "imaging", "faq")
+    assert reading.slots["treatments"] == ["antidepressant", "injection"]
+
+
+def test_a_question_about_medicines_mid_intake_is_still_answered_by_the_faq():
+    assert read("can i take duloxetine with ibuprofen?", "imaging", "faq").declined
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["skip this one", "I'd prefer not to give it a number", "pass on that one"],
+)
+def test_skipping_the_pain_question_records_no_number(text):
+    assert read(text, "pain_score", "skip").slots == {"pain_score": SKIPPED}
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [("seven most days, three when resting", 7), ("somewhere between five and seven", 7)],
+)
+def test_pain_in_words_and_ranges(text, score):
+    assert read(text, "pain_score").slots["pain_score"] == score
+
+
+def test_numbness_answer_with_a_denial_keeps_what_is_there():
+    reading = read("pins and needles in my heel, strength is fine, no weakness", "neuro_symptoms")
+    assert reading.slots["neuro_symptoms"] == ["tingling"]
+
+
+# --- corrections inside an answer and at the summary -------------------------------------
+
+
+def test_a_number_swap_corrects_the_pain_score_at_any_question():
+    reading = read("oh and it's 5 not 9", "imaging", pain_score=9)
+    assert reading.slots["pain_score"] == 5
+
+
+def test_a_number_swap_that_is_not_the_score_changes_nothing():
+    reading = read("3 not 4", "neuro_symptoms", pain_score=9)
+    assert "pain_score" not in reading.slots
+
+
+def test_a_scan_correction_at_the_summary_replaces_it_and_keeps_its_date():
+    reading = read(
+        "sorry it was a ct scan, not an mri",
+        "intake_confirmed",
+        imaging=["mri"],
+        imaging_when="in june",
+    )
+    assert reading.slots["imaging"] == ["ct"]
+    assert "imaging_when" not in reading.slots
+    assert reading.responses == ["utter_intake_noted"]
+
+
+def test_a_side_correction_at_the_summary_replaces_the_side():
+    reading = read(
+        "oops, the right leg, not the left one",
+        "intake_confirmed",
+        pain_radiates=["leg"],
+        intake_details={"side": "left"},
+    )
+    assert reading.slots["intake_details"] == {"side": "right"}
+
+
+def test_a_pain_correction_at_the_summary():
+    reading = read("change it to 4, not 7", "intake_confirmed", pain_score=7)
+    assert reading.slots["pain_score"] == 4
+
+
+def test_a_treatment_correction_at_the_summary_keeps_the_words():
+    reading = read("I also had a nerve block", "intake_confirmed", treatments=["medication"])
+    assert reading.slots["treatments"] == ["injection"]
+
+
+def test_a_correction_of_an_earlier_answer_is_not_a_miss():
+    reading = read("actually it was an x-ray", "treatments", imaging=["mri"])
+    assert reading.slots == {"imaging": ["xray"]}
+    assert reading.responses == ["utter_intake_noted"]
+
+
+# --- details said in passing --------------------------------------------------------------
+
+
+def test_the_treatment_answer_keeps_the_visitors_words():
+    words = "ibuprofen, then pregabalin, and a cortisone shot in october"
+    reading = read(words, "treatments")
+    assert reading.slots["treatments"] == ["medication", "injection"]
+    assert reading.slots["intake_details"] == {"treatments_said": words}
+
+
+def test_details_are_added_to_those_kept():
+    reading = read("it's my left buttock and leg", "pain_radiates", intake_details={"x": "y"})
+    assert reading.slots["intake_details"] == {"x": "y", "side": "left"}
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("down the left leg", "left"),
+        ("my right hip and thigh", "right"),
+        ("pain on the left", "left"),
+        ("both, left and right legs", "both"),
+        ("the left leg not the right", "left"),
+        ("i left work early", None),
+        ("it's right there in my back", None),
+    ],
+)
+def test_pain_side(text, side):
+    assert pain_side(text) == side

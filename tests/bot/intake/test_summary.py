@@ -48,3 +48,37 @@ def test_skipped_and_none_answers():
     assert "Pain now: not given." in text
     assert "Scans: no scans." in text
     assert "Tried so far: nothing yet." in text
+
+
+def test_the_side_said_in_passing_is_in_the_summary():
+    summary = intake_summary(
+        {"pain_radiates": ["leg"], "below_knee": False, "intake_details": {"side": "right"}}
+    )
+    assert "Spreads into: the right leg, not below the knee." in summary
+
+
+def test_a_side_for_both_limbs():
+    summary = intake_summary({"pain_radiates": ["arm"], "intake_details": {"side": "both"}})
+    assert "Spreads into: both arms." in summary
+
+
+def test_no_side_without_a_single_limb():
+    summary = intake_summary({"pain_radiates": ["leg", "arm"], "intake_details": {"side": "left"}})
+    assert "Spreads into: a leg and an arm." in summary
+
+
+def test_the_treatments_keep_the_visitors_words():
+    summary = intake_summary(
+        {
+            "treatments": ["medication", "other"],
+            "intake_details": {"treatments_said": "celebrex and a heat pad"},
+        }
+    )
+    assert 'Tried so far: medicines and other treatments ("celebrex and a heat pad").' in summary
+
+
+def test_nothing_tried_has_no_words_added():
+    summary = intake_summary(
+        {"treatments": ["none"], "intake_details": {"treatments_said": "nope"}}
+    )
+    assert "Tried so far: nothing yet." in summary

@@ -1,0 +1,91 @@
+"""The pipeline step that starts the intake on a list of answers the classifier missed."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.intake.mentions import concepts_of
+from bot.nlu.component import CLINICAL_CONCEPTS
+from bot.nlu.intake_start import IntakeStart, describes_pain, intake_answers
+
+
+def concepts(text):
+    return [c.to_dict() for c in concepts_of(text)]
+
+
+def parsed(text, intent):
+    message = Message({TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": 0.3})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.3}])
+    message.set(CLINICAL_CONCEPTS, concepts(text))
+    return message
+
+
+def test_the_answers_of_a_whole_description():
+    text = "upper neck, into the left arm, 10 weeks, 5 out of 10, numb thumb, had an mri"
+    assert intake_answers(text, concepts(text)) >= {
+        "pain_location",
+        "pain_radiates",
+        "pain_duration",
+        "pain_score",
+        "neuro_symptoms",
+        "imaging",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bad lower back pain, 3 weeks, about a 6",
+        "slipped disc, tingling down to the foot",
+        "mid back, mri in july",
+    ],
+)
+def test_a_list_of_answers_describes_pain(text):
+    assert describes_pain(text, concepts(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 weeks",  # one answer, and not about the pain itself
+        "about 6 weeks, 7 out of 10",  # no word of where or what
+        "my lower back",  # one answer only
+        "Maria Lopez",
+        "how long before duloxetine works, 2 weeks?",
+    ],
+)
+def test_other_messages_do_not(text):
+    assert not describes_pain(text, concepts(text))
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "inform", "out_of_scope"])
+def test_a_missed_description_becomes_describe_symptoms(intent):
+    message = parsed("sciatica in the right leg for 4 months, pain 8", intent)
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize("intent", ["faq", "request_review", "emergency", "crisis"])
+def test_other_intents_are_left_alone(intent):
+    message = parsed("sciatica in the right leg for 4 months, pain 8", intent)
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == intent
+
+
+def test_a_message_without_intake_answers_keeps_the_fallback():
+    message = parsed("purple monkey dishwasher", "nlu_fallback")
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_the_safety_screen_after_it_still_wins():
+    from bot.nlu.triage import SafetyTriage
+
+    message = parsed("lower back and both legs numb, 2 days, pain 9, cant pee", "nlu_fallback")
+    IntakeStart().override(message)
+    SafetyTriage().override(message)
+    assert message.get(INTENT)["name"] == "emergency"
