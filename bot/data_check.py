@@ -30,6 +30,7 @@ ACTION_CODE = (
     "bot/action_fallback.py",
     "bot/channel.py",
     "bot/chat_checks.py",
+    "bot/nlg.py",
 )
 
 

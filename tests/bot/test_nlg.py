@@ -2,11 +2,11 @@ import asyncio
 import re
 
 import pytest
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.nlg import ClinicResponseGenerator
+from bot.nlg import ClinicResponseGenerator, alarm_reminder
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +81,51 @@ def test_consent_questions_tell_the_widget_which_notice(generator, response, que
 
     custom = generate(generator, response)["custom"]
     assert custom == {"consent_question": question, "notice_version": CONSENT_NOTICE_VERSION}
+
+
+def _after(events, slots, domain):
+    tracker = DialogueStateTracker.from_events("visitor", [], slots=domain.slots)
+    for name, value in slots.items():
+        tracker.update(SlotSet(name, value))
+    for event in events:
+        tracker.update(event)
+    return tracker
+
+
+def _said(text, intent):
+    return UserUttered(text, {"name": intent, "confidence": 1.0})
+
+
+def test_a_reply_after_an_emergency_reminds_of_it(generator, domain):
+    tracker = _after(
+        [_said("can you book me for next week", "request_review")],
+        {"emergency_raised": True},
+        domain,
+    )
+    text = asyncio.run(generator.generate("utter_offer_declined", tracker, "rest"))["text"]
+    plain = asyncio.run(generator.generate("utter_offer_declined", _after([], {}, domain), "rest"))
+    assert text.startswith(plain["text"]) and "911" in text[len(plain["text"]) :]
+    assert alarm_reminder("utter_offer_declined", tracker) == "utter_emergency_reminder"
+
+
+def test_only_the_first_reply_to_a_message_has_it(generator, domain):
+    events = [_said("is it serious", "nlu_fallback"), BotUttered("first reply")]
+    tracker = _after(events, {"emergency_raised": True}, domain)
+    assert alarm_reminder("utter_offer_declined", tracker) is None
+
+
+def test_the_alarm_message_itself_gets_the_full_answer_only(domain):
+    tracker = _after([_said("i cant feel my bum", "emergency")], {"emergency_raised": True}, domain)
+    assert alarm_reminder("utter_emergency", tracker) is None
+    assert alarm_reminder("utter_offer_intake", tracker) is None
+
+
+def test_a_crisis_reminder_outranks_an_emergency_one(domain):
+    slots = {"emergency_raised": True, "in_crisis": True}
+    tracker = _after([_said("ok", "affirm")], slots, domain)
+    assert alarm_reminder("utter_offer_declined", tracker) == "utter_crisis_reminder"
+
+
+def test_no_reminder_without_an_alarm(domain):
+    tracker = _after([_said("hi", "greet")], {}, domain)
+    assert alarm_reminder("utter_greet", tracker) is None
