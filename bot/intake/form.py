@@ -99,6 +99,18 @@ _STAYS = re.compile(
     r"\b(stays?|just|only)\b.*\b(back|neck|spine)\b|\bdoesn'?t (spread|go|travel)\b|\bneither\b",
     re.IGNORECASE,
 )
+# said in passing, in a message that answers other questions too
+_NO_DIAGNOSIS = re.compile(
+    r"\b(no|not|never|nothing|without( a)?|undiagnosed)\b( been| yet| really| official)?"
+    r"\s*(diagnos\w*|name for it)|\bno one (has )?(told|said)\b",
+    re.IGNORECASE,
+)
+_NO_SPREAD = re.compile(
+    r"\bno (leg|arm) (pain|symptoms)\b|\bdoes ?n'?t (spread|go|travel|radiate)\b"
+    r"|\bnot? (spreading|spread|radiating)\b|\bstays? (in|put)\b"
+    r"|\bnot (in|into|down)? ?(my |the )?(arms?|legs?)\b",
+    re.IGNORECASE,
+)
 _BELOW_KNEE = re.compile(
     r"\b(calf|calves|shins?|ankles?|foot|feet|toes?|heels?|below the knee)\b", re.IGNORECASE
 )
@@ -345,8 +357,14 @@ def stated_answers(
     named = [c for c in said.conditions if c not in GENERIC_CONDITIONS]
     if named:  # "back pain" says where, not whether a doctor named it
         found["condition"] = named
+    elif _NO_DIAGNOSIS.search(text):
+        found["condition"] = generic_conditions(
+            found.get("pain_location") or values.get("pain_location")
+        )
     if said.limbs:
         found["pain_radiates"] = list(said.limbs)
+    elif said.limbs_denied or _NO_SPREAD.search(text):
+        found["pain_radiates"] = [NONE]
     below_knee = _below_knee_in_passing(text, said)
     if below_knee is not None:
         found["below_knee"] = below_knee

@@ -598,3 +598,22 @@ def test_details_are_added_to_those_kept():
 )
 def test_pain_side(text, side):
     assert pain_side(text) == side
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "upper back, never been diagnosed, it stays put",
+        "my neck, nothing diagnosed yet, doesn't go anywhere",
+        "low back ache, no leg pain, no diagnosis",
+    ],
+)
+def test_no_diagnosis_and_no_spread_said_in_passing_are_answers(text):
+    slots = read(text, None, "describe_symptoms").slots
+    assert slots["condition"] in (["back_pain"], ["neck_pain"])
+    assert slots["pain_radiates"] == [NONE]
+
+
+def test_a_named_limb_wins_over_a_denied_one():
+    slots = read("lower back, it goes down my leg but not my arm", None, "describe_symptoms").slots
+    assert slots["pain_radiates"] == ["leg"]
