@@ -173,13 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.safety_blind.positions")
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--set", type=Path, default=SET, help="the set to send (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     root = HERE.parent.parent
     domain = TrainingDataImporter.load_from_config(
         str(root / "config.yml"), str(root / "domain.yml"), [str(root / "data")]
     ).get_domain()
     texts = texts_from(domain, load_clinic_profile(root / "clinic.yml"))
-    results = measure(args.url, texts, load())
+    results = measure(args.url, texts, load(args.set))
     print("\n".join(misses(results)))
     print("BLIND_SAFETY " + json.dumps(figures(results)))
     if args.out:

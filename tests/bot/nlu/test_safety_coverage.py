@@ -484,6 +484,7 @@ POSITIVES = {
 
 # sentences that must raise no red flag
 LOOK_ALIKES = (
+    "can a slipped disc be a warning sign of cancer",
     "i don't think i've had a fever",
     "in general, is chest pain with back pain serious",
     "what is classed as a bad fall",
