@@ -139,7 +139,11 @@ def test_a_crisis_mid_form_gives_988_and_no_more_intake_questions(visitor):
     assert texts(visitor("i keep thinking everyone would be better off without me")) == [
         r("utter_crisis")
     ]
-    assert texts(visitor("my lower back hurts all the time")) == [r("utter_describe_ack")]
+    # every later reply ends with the crisis line's reminder (bot/nlg.py alarm_reminder)
+    replies = texts(visitor("my lower back hurts all the time"))
+    assert replies[0].startswith(r("utter_describe_ack"))
+    assert r("utter_crisis_reminder") in "\n\n".join(replies)
+    assert not any(r(f"utter_ask_{slot}") in replies for slot in ("pain_duration", "pain_score"))
 
 
 def test_a_negated_symptom_mid_form_is_an_answer_not_an_alarm(servers, visitor):
