@@ -14,6 +14,7 @@ from bot.nlu.concepts import (
     load_patterns,
 )
 from tests.bot.nlu import asserted, concepts, find, pipeline
+from tests.bot.nlu.severities import RED_FLAG_SEVERITY
 
 CONDITIONS = {
     "sciatica",
@@ -24,26 +25,6 @@ CONDITIONS = {
     "neck_pain",
     "back_pain",
     "other",
-}
-RED_FLAG_SEVERITY = {
-    "saddle_numbness": "emergency",
-    "bladder_bowel": "emergency",
-    "bilateral_leg_symptoms": "emergency",
-    "progressive_leg_weakness": "emergency",
-    "sexual_dysfunction": "emergency",
-    "trauma": "emergency",
-    "chest_pain": "emergency",
-    "fever": "urgent",
-    "weight_loss": "urgent",
-    "cancer_history": "urgent",
-    "iv_drug_use": "urgent",
-    "infection": "urgent",
-    "immunosuppressed": "urgent",
-    "night_pain": "urgent",
-    "osteoporosis_injury": "urgent",
-    "new_leg_weakness": "urgent",
-    "suicidal_thoughts": "crisis",
-    "self_harm": "crisis",
 }
 
 

@@ -17,28 +17,10 @@ from functools import lru_cache
 import pytest
 
 from bot.nlu.concepts import Concept, build_pipeline, extract
+from tests.bot.nlu.severities import RED_FLAG_SEVERITY
 
 SEVERITY_ORDER = ("crisis", "emergency", "urgent")
-SEVERITY = {
-    "saddle_numbness": "emergency",
-    "bladder_bowel": "emergency",
-    "bilateral_leg_symptoms": "emergency",
-    "progressive_leg_weakness": "emergency",
-    "sexual_dysfunction": "emergency",
-    "trauma": "emergency",
-    "chest_pain": "emergency",
-    "fever": "urgent",
-    "weight_loss": "urgent",
-    "cancer_history": "urgent",
-    "iv_drug_use": "urgent",
-    "infection": "urgent",
-    "immunosuppressed": "urgent",
-    "night_pain": "urgent",
-    "osteoporosis_injury": "urgent",
-    "new_leg_weakness": "urgent",
-    "suicidal_thoughts": "crisis",
-    "self_harm": "crisis",
-}
+SEVERITY = RED_FLAG_SEVERITY
 # value -> sentences that must raise it
 POSITIVES = {
     "saddle_numbness": (
