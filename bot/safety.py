@@ -24,8 +24,9 @@ TRIAGE_FLAGS = {"emergency": "emergency_raised", "urgent": "urgent_raised"}
 
 
 def _asserted(concept: Mapping[str, Any]) -> bool:
-    """Said of the visitor themselves, now: not negated, hypothetical or someone else's."""
-    flags = ("negated", "hypothetical", "other_experiencer")
+    """Said of the visitor themselves, now: not negated, hypothetical, someone else's or
+    of the past."""
+    flags = ("negated", "hypothetical", "other_experiencer", "historical")
     return not any(concept.get(flag) for flag in flags)
 
 

@@ -28,8 +28,10 @@ Rules, per concept:
   are not triggers, and cancel the triggers they overlap.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +53,14 @@ PSEUDO = "pseudo"
 TERMINATOR = "terminator"
 GENERAL = "general"
 FIRST_TIME = "first_time"
+PAST = "past"
+PRESENT = "present"
 _TRIGGER_KINDS = (
     NEG_PRE, NEG_POST, HYP_PRE, HYP_POST, OTHER_PRE, OTHER_POST, PSEUDO, TERMINATOR, GENERAL,
-    FIRST_TIME,
+    FIRST_TIME, PAST, PRESENT,
 )  # fmt: skip
+# trigger kinds that mark a whole clause rather than reach a concept in a window
+_CLAUSE_KINDS = (TERMINATOR, GENERAL, FIRST_TIME, PAST, PRESENT)
 
 
 @dataclass
@@ -73,6 +79,12 @@ class ConceptMatch:
     negated: bool = False
     hypothetical: bool = False
     other_experiencer: bool = False
+    historical: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """Reported by the visitor about themself, now."""
+        return not (self.negated or self.hypothetical or self.other_experiencer or self.historical)
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,7 @@ class AssertionRules:
     mention_negation_exclude: frozenset[str] = frozenset()
     capacity_words: frozenset[str] = frozenset()
     loss_words: frozenset[str] = frozenset()
+    history_exempt: frozenset[str] = frozenset()
     window: int = 8
     post_window: int = 6
     report_labels: frozenset[str] = field(default_factory=lambda: frozenset({"red_flag"}))
@@ -117,6 +130,8 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         TERMINATOR: data["terminators"],
         GENERAL: data.get("general", []),
         FIRST_TIME: data.get("first_time", []),
+        PAST: data.get("history", {}).get("past", []),
+        PRESENT: data.get("history", {}).get("present", []),
     }
     known = {
         "negation",
@@ -140,6 +155,7 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         "general",
         "first_time",
         "capacity_loss",
+        "history",
     }
     unknown = set(data) - known
     if unknown:
@@ -162,6 +178,7 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         mention_negation_exclude=words("mention_negation_exclude"),
         capacity_words=frozenset(str(w).lower() for w in capacity.get("capacities", [])),
         loss_words=frozenset(str(w).lower() for w in capacity.get("losses", [])),
+        history_exempt=frozenset(data.get("history", {}).get("exempt_values", [])),
         window=int(data.get("window", 8)),
         post_window=int(data.get("post_window", 6)),
     )
@@ -215,7 +232,7 @@ class AssertionDetector:
                     pseudo[i] = max(pseudo.get(i, 0), t.end - t.start)
         kept: list[_Trigger] = []
         for t in found:
-            if t.kind in (PSEUDO, TERMINATOR, GENERAL, FIRST_TIME):
+            if t.kind == PSEUDO or t.kind in _CLAUSE_KINDS:
                 if t.kind != PSEUDO:
                     kept.append(t)
                 continue
@@ -231,7 +248,7 @@ class AssertionDetector:
         longest_at: dict[int, int] = {}  # position -> longest kept trigger covering it
         for t in kept:
             length = t.end - t.start
-            if t.kind in (TERMINATOR, GENERAL, FIRST_TIME):
+            if t.kind in _CLAUSE_KINDS:
                 out.append(t)
                 continue
             if any(longest_at.get(i, 0) > length for i in range(t.start, t.end)):
@@ -263,6 +280,10 @@ def annotate(
     ctx = _Context(doc, concepts, hard, rules)
     clause = _clause_numbers(len(doc), hard)
     general = _general_clauses(doc, triggers, clause, rules)
+    # the past reaches only its own part of a clause: "i can't pee, i had a fall years ago"
+    soft = {tok.i for tok in doc if tok.norm_ in rules.soft_terminators}
+    segment = _clause_numbers(len(doc), hard | soft)
+    past = _past_clauses(doc, triggers, segment, clause)
     first_time = [t for t in triggers if t.kind == FIRST_TIME]
     # a pre trigger reaches the concepts that start at most `window` tokens after its end,
     # a post trigger those that end at most `post_window` tokens before its start: each
@@ -312,6 +333,8 @@ def annotate(
             c.hypothetical = True
         if c.label in rules.hypothetical_exempt:
             c.hypothetical = False
+        if c.label == "red_flag" and c.value not in rules.history_exempt:
+            c.historical = segment[c.start] in past
 
 
 def _clause_numbers(length: int, hard: set[int]) -> list[int]:
@@ -335,6 +358,33 @@ def _general_clauses(
         return set()
     personal = {clause[tok.i] for tok in doc if tok.norm_ in rules.first_person}
     return marked - personal
+
+
+# a year that dates an event: "in 2015", "back in 1998"
+_YEAR = re.compile(r"^(19|20)[0-9]{2}$")
+_YEAR_LEADS = frozenset({"in", "back", "around", "circa"})
+
+
+def _past_clauses(
+    doc: Doc, triggers: Sequence[_Trigger], segment: Sequence[int], clause: Sequence[int]
+) -> set[int]:
+    """The parts of clauses (``segment`` numbers them) told of the past: "years ago", "as a
+    teenager", "in 2015", in a clause with nothing of the present ("again", "today"). A
+    red flag there is history ("a bad fall years ago"), not the visitor's state now."""
+    this_year = date.today().year
+    marked = {segment[t.start] for t in triggers if t.kind == PAST}
+    for tok in doc:
+        if (
+            _YEAR.match(tok.text)
+            and int(tok.text) < this_year
+            and tok.i > 0
+            and doc[tok.i - 1].norm_ in _YEAR_LEADS
+        ):
+            marked.add(segment[tok.i])
+    if not marked:
+        return set()
+    now = {clause[t.start] for t in triggers if t.kind == PRESENT}
+    return {segment[i] for i in range(len(doc)) if segment[i] in marked and clause[i] not in now}
 
 
 def _first_time(

@@ -43,6 +43,8 @@ def concept_feature_names(concept: Mapping[str, Any]) -> list[str]:
         flag = "hypothetical"
     elif concept.get("other_experiencer"):
         flag = "other"
+    elif concept.get("historical"):
+        flag = "historical"
     else:
         flag = "asserted"
     kind = concept.get("type")

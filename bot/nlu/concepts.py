@@ -88,11 +88,13 @@ class Concept:
     hypothetical: bool = False
     severity: str | None = None
     other_experiencer: bool = False
+    historical: bool = False
 
     @property
     def asserted(self) -> bool:
-        """Reported by the visitor about themself: not negated, hypothetical or someone else's."""
-        return not (self.negated or self.hypothetical or self.other_experiencer)
+        """Reported by the visitor about themself, now: not negated, hypothetical, someone
+        else's or a red flag of the past ("a bad fall years ago")."""
+        return not (self.negated or self.hypothetical or self.other_experiencer or self.historical)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for messages and logs (``severity`` only for red flags)."""
@@ -446,7 +448,7 @@ def extract(nlp: Language, text: str) -> list[Concept]:
     spec: RedFlagSpec = nlp.get_pipe(RULER_COMPONENT).red_flags
 
     def asserted(m: ConceptMatch) -> bool:
-        return not (m.negated or m.hypothetical or m.other_experiencer)
+        return m.asserted
 
     cues = {m.value for m in matches if m.label == CUE_LABEL and asserted(m)}
     matches = matches + _combined(doc, matches, spec.combinations, asserted)
@@ -480,6 +482,7 @@ def extract(nlp: Language, text: str) -> list[Concept]:
                 hypothetical=m.hypothetical,
                 severity=spec.severity.get(m.value) if m.label == "red_flag" else None,
                 other_experiencer=m.other_experiencer,
+                historical=m.historical,
             )
         )
     return out

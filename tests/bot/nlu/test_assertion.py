@@ -223,3 +223,42 @@ def test_each_concept_is_checked_only_against_the_triggers_within_reach(monkeypa
     # each concept meets at most one trigger per position within its two windows
     assert len(found) > 100 and all(c.negated for c in found)
     assert calls["pre"] + calls["post"] <= len(found) * (rules.window + rules.post_window + 2)
+
+
+# ------------------------------------------------------------------ the past
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("i had sepsis in my twenties", "infection"),
+        ("my legs both went numb after surgery back in 2009", "bilateral_leg_symptoms"),
+        ("years ago i came off a motorbike", "trauma"),
+    ],
+)
+def test_a_red_flag_of_the_past_is_history(text, value):
+    c = find(text, "red_flag", value)
+    assert c.historical and not c.asserted
+
+
+def test_the_past_reaches_only_its_own_part_of_the_clause():
+    c = find("i can't hold my wee, i had a bad fall years ago", "red_flag", "bladder_bowel")
+    assert c.asserted
+
+
+def test_the_present_in_the_clause_keeps_it_a_report():
+    c = find(
+        "both legs went numb in 2010 and again this week", "red_flag", "bilateral_leg_symptoms"
+    )
+    assert c.asserted
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("i had cancer years ago", "cancer_history"),
+        ("i tried to kill myself as a teenager", "suicidal_thoughts"),
+    ],
+)
+def test_signs_that_matter_whenever_they_happened_are_not_history(text, value):
+    assert find(text, "red_flag", value).asserted
