@@ -3,8 +3,9 @@ overdose taken (a whole packet, a handful, forty of them), pills stockpiled, goo
 no way out; the urge to pass urine with nothing coming, a wiped feeling told of the
 paper; daily steroids with a slip; pain that wakes every night; old signs that are back
 ("years ago ... and again today"). And their look-alikes: pills taken as prescribed,
-prescriptions collected, signs of the past ("years ago", "as a kid", "back in 2012"). Written for this file from the domain brief (section 3); none is taken from a
-test or evaluation set. Each sign is judged by the most severe alarm it raises."""
+prescriptions collected, signs of the past ("years ago", "as a kid", "back in 2012").
+Written for this file from the domain brief (section 3); none is taken from a test or
+evaluation set. Each sign is judged by the most severe alarm it raises."""
 
 import pytest
 
