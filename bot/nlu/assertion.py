@@ -101,6 +101,7 @@ class AssertionRules:
     subordinators: frozenset[str]
     question_modals: frozenset[str]
     question_subjects: frozenset[str]
+    question_examples: frozenset[str]
     discourse: frozenset[str]
     hypothetical_exempt: frozenset[str] = frozenset()
     mention_negation_exclude: frozenset[str] = frozenset()
@@ -173,6 +174,7 @@ def load_assertion_rules(path: Path) -> AssertionRules:
         subordinators=words("subordinators"),
         question_modals=frozenset(str(w).lower() for w in openers.get("modals", [])),
         question_subjects=frozenset(str(w).lower() for w in openers.get("subjects", [])),
+        question_examples=frozenset(str(w).lower() for w in openers.get("examples", [])),
         discourse=words("discourse"),
         hypothetical_exempt=words("hypothetical_exempt_labels"),
         mention_negation_exclude=words("mention_negation_exclude"),
@@ -542,14 +544,24 @@ class _Context:
         return self._next_report[min(i, len(self.doc))]
 
     def in_question(self, c: ConceptMatch) -> bool:
-        """Whether ``c`` lies in a clause opened by "could the pills / can it / does it..."."""
+        """Whether ``c`` lies in a clause opened by "could the pills / can it / does it...",
+        or in an example that follows such a question ("can it affect the bladder? like
+        trouble peeing?")."""
         s = self.clause_opener(c.start)
-        if s + 1 >= c.start or self.norm(s) not in self.rules.question_modals:
+        if s < c.start and self.norm(s) in self.rules.question_examples and s > 0:
+            before = self.clause_opener(s - 1)
+            if before < s - 1 and self._asks(before):
+                return self.next_report(s + 1) >= c.start
+        if s + 1 >= c.start or not self._asks(s):
+            return False
+        return self.next_report(s + 2) >= c.start
+
+    def _asks(self, s: int) -> bool:
+        """Whether the clause opened at ``s`` asks in the third person: a modal and then
+        a subject such as "it", "the pills" or a medicine's name."""
+        if self.norm(s) not in self.rules.question_modals or s + 1 >= len(self.doc):
             return False
         subject = s + 1
-        subject_ok = self.norm(subject) in self.rules.question_subjects or any(
+        return self.norm(subject) in self.rules.question_subjects or any(
             m.label == "medication" for m in self.starting.get(subject, [])
         )
-        if not subject_ok:
-            return False
-        return self.next_report(subject + 1) >= c.start

@@ -306,9 +306,9 @@ def report(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def command_json(command: list[str], cwd: Path) -> Any:
+def command_json(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Any:
     """What a command line (`bot leads list --json`) prints, as JSON."""
-    out = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True)
+    out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 

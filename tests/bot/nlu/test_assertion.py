@@ -262,3 +262,13 @@ def test_the_present_in_the_clause_keeps_it_a_report():
 )
 def test_signs_that_matter_whenever_they_happened_are_not_history(text, value):
     assert find(text, "red_flag", value).asserted
+
+
+def test_an_example_after_a_question_asks_too():
+    c = find("can duloxetine affect the bladder? like trouble peeing?", "red_flag", "bladder_bowel")
+    assert c.hypothetical
+
+
+def test_a_report_after_a_question_is_a_report():
+    text = "could it be the pills? like i can't pee at all since monday"
+    assert find(text, "red_flag", "bladder_bowel").asserted
