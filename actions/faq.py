@@ -1,0 +1,76 @@
+"""Answers to questions: every question of a message, follow-ups to the last answer,
+and requests to reach the clinic or a person.
+
+Thin adapters: which topics and facts a message asks for is bot/faq/; the answers are
+responses in domain.yml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.faq.clinic_facts import reach_clinic_responses
+from bot.faq.questions import answer_topics, default_cues, follow_up_topics
+
+TOPIC_SLOT = "faq_topic"
+# what a message that is not a follow-up gets, by the intent that brought it here
+NOT_A_FOLLOW_UP = {"nlu_fallback": "utter_ask_rephrase", "out_of_scope": "utter_out_of_scope"}
+
+
+def selected_topic(message: dict[str, Any]) -> tuple[str | None, float]:
+    """The FAQ topic the response selector chose for a message ("how_long"), and how
+    confident it was."""
+    chosen = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    key = chosen.get("intent_response_key") or ""
+    topic = key.split("/", 1)[1] if key.startswith("faq/") else None
+    return topic, float(chosen.get("confidence") or 0.0)
+
+
+class ActionAnswerFaq(Action):
+    """Answers each question of a FAQ message (up to three), or a short follow-up to the
+    last answer; remembers the last topic answered for the next follow-up."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        intent = (message.get("intent") or {}).get("name")
+        cues = default_cues()
+        if intent == "faq":
+            topics = answer_topics(text, *selected_topic(message), cues=cues)
+        else:
+            topics = follow_up_topics(text, tracker.get_slot(TOPIC_SLOT), cues=cues)
+        if not topics:
+            dispatcher.utter_message(response=NOT_A_FOLLOW_UP.get(intent, "utter_ask_rephrase"))
+            return [SlotSet(TOPIC_SLOT, None)]
+        for topic in topics:
+            dispatcher.utter_message(response=cues.response(topic))
+        return [SlotSet(TOPIC_SLOT, topics[-1])]
+
+
+class ActionReachClinic(Action):
+    """Answers a request for a person or for the clinic's details with the facts asked
+    (address, hours, phone), or the hand-off answer when none is named; then offers to
+    take the visitor's details, unless the team has them already or after a crisis (no
+    lead questions follow one)."""
+
+    def name(self) -> str:
+        return "action_reach_clinic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        for response in reach_clinic_responses(text):
+            dispatcher.utter_message(response=response)
+        if not tracker.get_slot("lead_saved") and not tracker.get_slot("in_crisis"):
+            dispatcher.utter_message(response="utter_offer_details")
+        return []
