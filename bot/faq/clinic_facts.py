@@ -26,7 +26,7 @@ FACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "hours",
         re.compile(
             r"\b(?:hours|opening|open|close|closing|closed|weekends?|saturdays?|sundays?|"
-            r"what time|when (?:r|are|do) (?:u|you|they)\b)",
+            r"when (?:r|are|do) (?:u|you|they)\b)",
             re.IGNORECASE,
         ),
     ),
@@ -38,6 +38,33 @@ FACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# what makes a message mentioning a fact a request for it: a question, a "give me", a
+# short message ("number?"), or the visitor saying they will call the clinic themselves
+ASKING = re.compile(
+    r"\?|^\W*(?:\w+[\s,.!]+){0,3}?(?:what|whats|where|wheres|when|which|how|is there|are (?:u|you)|"
+    r"do (?:u|you)|can i (?:have|get)|could i (?:have|get)|give me|send me|tell me|need)\b|"
+    r"\bi'?(?:ll| will) (?:call|ring|phone)\b",
+    re.IGNORECASE,
+)
+# the visitor's own details or a request to be called: the lead form's business
+THEIR_OWN = re.compile(
+    r"\b(?:my|take (?:my|your)|call me|ring me|phone me|text me|contact me)\b|\d{3}|@",
+    re.IGNORECASE,
+)
+# a choice of a review time ("number two please") is not a question about the clinic
+ORDINAL = re.compile(r"\b(?:first|second|third|last|one|two|three|1st|2nd|3rd)\b", re.IGNORECASE)
+MAX_SHORT_WORDS = 4
+# a complaint about not getting through to the clinic: "nobody picks up", "no one ever
+# called me back", "they never rang back"
+NOT_GETTING_THROUGH = re.compile(
+    r"\b(?:nobody|no one|noone|no-one|none of you)\s+(?:\w+\s+){0,3}?(?:ever\s+)?"
+    r"(?:picks? up|picked up|answers?|answered|calls?(?: me)? back|called(?: me)? back|"
+    r"rings?(?: me)? back|rang(?: me)? back|gets? back|got back|returns?|returned|responds?|"
+    r"responded|replies|replied)\b|"
+    r"\b(?:never|didn'?t|did not|hasn'?t|has not|haven'?t|have not)\s+(?:\w+\s+){0,2}?"
+    r"(?:called|rung|rang|phoned|got|gotten|heard)(?: me)?\s+back\b",
+    re.IGNORECASE,
+)
 RESPONSES = {fact: f"utter_clinic_{fact}" for fact, _ in FACT_CUES}
 HANDOFF_RESPONSE = "utter_human_handoff"
 
@@ -45,6 +72,21 @@ HANDOFF_RESPONSE = "utter_human_handoff"
 def asked_facts(text: str) -> list[str]:
     """The clinic facts ``text`` asks for, in answer order (none: a plain hand-off)."""
     return [fact for fact, cue in FACT_CUES if cue.search(text or "")]
+
+
+def asks_for_facts(text: str) -> bool:
+    """Whether ``text`` asks for the clinic's address, hours or phone (not for a call
+    back, and not giving the visitor's own details)."""
+    text = text or ""
+    if not asked_facts(text) or THEIR_OWN.search(text) or ORDINAL.search(text):
+        return False
+    return len(text.split()) <= MAX_SHORT_WORDS or bool(ASKING.search(text))
+
+
+def complains_of_not_getting_through(text: str) -> bool:
+    """Whether ``text`` complains that the clinic doesn't answer or call back: an
+    apology and the ways to reach a person are the answer, not an alarm."""
+    return bool(NOT_GETTING_THROUGH.search(text or ""))
 
 
 def reach_clinic_responses(text: str) -> list[str]:

@@ -100,20 +100,23 @@ def answer_topics(
     text: str,
     classified: str | None,
     confidence: float,
+    previous: str | None = None,
     cues: Cues | None = None,
 ) -> list[str]:
     """The topics to answer for a message the classifier read as a FAQ question.
 
     The classifier's topic answers the question it fits; each other question of the
-    message adds the topic its cues name. A weak pick for a message of one question gives
-    way to the topic its cues name ("i take warfarin too, does that matter").
+    message adds the topic its cues name. For a message of one question, the topic its
+    cues name wins over a weak pick ("i take warfarin too, does that matter") and over
+    any pick when the message follows up on another answer ("and is it approved?").
     """
     cues = cues or default_cues()
     questions = split_questions(text)
     topics: list[str] = [classified] if classified else []
     if len(questions) <= 1:
         found = cues.topics_in(text)
-        if found and (not classified or (confidence < WEAK_CONFIDENCE and classified not in found)):
+        weak = confidence < WEAK_CONFIDENCE or bool(previous and is_follow_up(text))
+        if found and (not classified or (weak and classified not in found)):
             topics = [found[0]]
         return topics
     for question in questions:
@@ -126,9 +129,13 @@ def answer_topics(
 
 
 def follow_up_topics(text: str, previous: str | None, cues: Cues | None = None) -> list[str]:
-    """The topic a follow-up asks about: the one its cues name, else the last one
-    answered; none when the message does not read as a follow-up or nothing came before."""
-    if not previous or not is_follow_up(text):
+    """The topic a message after an answer asks about, when the classifier could not
+    place it: a short message naming a topic by its cues ("what about driving"), or
+    one that reads as a follow-up to the last topic ("is that bad?"); none otherwise, or
+    when no answer came before."""
+    if not previous or len((text or "").split()) > MAX_FOLLOW_UP_WORDS:
         return []
     found = (cues or default_cues()).topics_in(text)
-    return [found[0] if found else previous]
+    if found:
+        return [found[0]]
+    return [previous] if is_follow_up(text) else []
