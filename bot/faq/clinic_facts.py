@@ -52,8 +52,18 @@ THEIR_OWN = re.compile(
     re.IGNORECASE,
 )
 # a choice of a review time ("number two please") is not a question about the clinic
-ORDINAL = re.compile(r"\b(?:first|second|third|last|one|two|three|1st|2nd|3rd)\b", re.IGNORECASE)
-MAX_SHORT_WORDS = 4
+ORDINAL = re.compile(
+    r"\bnumber (?:one|two|three|four|five|\d)\b|\b(?:first|second|third|last) one\b",
+    re.IGNORECASE,
+)
+MAX_SHORT_WORDS = 3
+# a longer question must be about the clinic ("what's your address"), not about phones or
+# places in general ("directions to the mall", "best phone to buy")
+ABOUT_THE_CLINIC = re.compile(
+    r"\b(?:clinic|office|practice|reception|front desk|you|your|ur|u|y'?all|you guys|they|"
+    r"the (?:phone )?number|the address|the phone|parking)\b",
+    re.IGNORECASE,
+)
 # a complaint about not getting through to the clinic: "nobody picks up", "no one ever
 # called me back", "they never rang back"
 NOT_GETTING_THROUGH = re.compile(
@@ -80,7 +90,9 @@ def asks_for_facts(text: str) -> bool:
     text = text or ""
     if not asked_facts(text) or THEIR_OWN.search(text) or ORDINAL.search(text):
         return False
-    return len(text.split()) <= MAX_SHORT_WORDS or bool(ASKING.search(text))
+    if len(text.split()) <= MAX_SHORT_WORDS:
+        return True
+    return bool(ASKING.search(text) and ABOUT_THE_CLINIC.search(text))
 
 
 def complains_of_not_getting_through(text: str) -> bool:

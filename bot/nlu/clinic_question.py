@@ -26,7 +26,7 @@ HANDOFF = "human_handoff"
 MISTAKEN_FOR = frozenset(
     {
         "nlu_fallback", "out_of_scope", "request_callback", "request_review", "just_call",
-        "another_time", "choose_slot", "update_contact", "thank", "greet", "goodbye",
+        "choose_slot", "update_contact", "thank", "greet", "goodbye",
     }
 )  # fmt: skip
 
