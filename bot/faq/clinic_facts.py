@@ -75,7 +75,11 @@ NOT_GETTING_THROUGH = re.compile(
     r"(?:called|rung|rang|phoned|got|gotten|heard)(?: me)?\s+back\b",
     re.IGNORECASE,
 )
-RESPONSES = {fact: f"utter_clinic_{fact}" for fact, _ in FACT_CUES}
+RESPONSES = {
+    "address": "utter_clinic_address",
+    "hours": "utter_clinic_hours",
+    "phone": "utter_clinic_phone",
+}
 HANDOFF_RESPONSE = "utter_human_handoff"
 
 

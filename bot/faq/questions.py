@@ -18,6 +18,9 @@ from pathlib import Path
 import yaml
 
 CUES_FILE = Path(__file__).with_name("cues.yml")
+# topics answered from cue words only, by a response of their own rather than a trained
+# utter_faq/<topic> one (no held-out examples exist for them to be trained and measured)
+OWN_RESPONSES = {"boxed_warning": "utter_faq_boxed_warning"}
 # answers sent for one message at most: enough for "X and Y and Z", short on a phone
 MAX_ANSWERS = 3
 # below this, the classifier's pick for a one-question message gives way to a cue
@@ -45,11 +48,9 @@ QUESTION_LIKE = re.compile(rf"\?|^\W*(?:{QUESTION_START})\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Cues:
-    """Cue patterns by topic, in the order they are tried, and the topics whose answer
-    is a response of its own (``utter_faq_<topic>``) rather than a retrieval one."""
+    """Cue patterns by topic, in the order they are tried."""
 
     patterns: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
-    extra_responses: frozenset[str]
 
     def topics_in(self, text: str) -> list[str]:
         """The topics whose cues occur in ``text``, in the cue file's order."""
@@ -61,7 +62,7 @@ class Cues:
 
     def response(self, topic: str) -> str:
         """The response that answers ``topic``."""
-        return f"utter_faq_{topic}" if topic in self.extra_responses else f"utter_faq/{topic}"
+        return OWN_RESPONSES.get(topic) or f"utter_faq/{topic}"
 
 
 def read_cues(path: Path) -> Cues:
@@ -71,7 +72,7 @@ def read_cues(path: Path) -> Cues:
         (topic, tuple(re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p in expressions))
         for topic, expressions in (data.get("topics") or {}).items()
     )
-    return Cues(patterns, frozenset(data.get("extra_responses") or []))
+    return Cues(patterns)
 
 
 @lru_cache(maxsize=1)
