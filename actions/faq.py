@@ -18,7 +18,11 @@ from bot.faq.questions import answer_topics, default_cues, follow_up_topics
 
 TOPIC_SLOT = "faq_topic"
 # what a message that is not a follow-up gets, by the intent that brought it here
-NOT_A_FOLLOW_UP = {"nlu_fallback": "utter_ask_rephrase", "out_of_scope": "utter_out_of_scope"}
+NOT_A_FOLLOW_UP = {
+    "nlu_fallback": "utter_ask_rephrase",
+    "inform": "utter_ask_rephrase",
+    "out_of_scope": "utter_out_of_scope",
+}
 # a second message in a row not understood gets the clinic's phone, as without a topic
 # (data/rules/fallback.yml)
 SECOND_MISS = "utter_fallback_handoff"

@@ -88,6 +88,23 @@ def asked_facts(text: str) -> list[str]:
     return [fact for fact, cue in FACT_CUES if cue.search(text or "")]
 
 
+# a request for a person names one, or a way to reach the clinic
+REACHING_SOMEONE = re.compile(
+    r"\b(?:person|people|human|someone|somebody|anyone|anybody|staff|nurse|doctor|dr|"
+    r"receptionist|reception|front desk|desk|agent|representative|operator|team|real|live|"
+    r"talk|speak|chat|call|calls|called|phone|ring|rang|rung|number|email|e-mail|message|"
+    r"contact|reach|ahold|hold|voicemail|line|transfer|connect|put me through|hours|open|"
+    r"close|closed|address|street|office|clinic|scheduling|answer|answers|back)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_reaching_someone(text: str) -> bool:
+    """Whether ``text`` names a person, the clinic or a way to reach it: a request for
+    a person without any of these ("which one is best") was misread."""
+    return bool(REACHING_SOMEONE.search(text or "") or asked_facts(text))
+
+
 def asks_for_facts(text: str) -> bool:
     """Whether ``text`` asks for the clinic's address, hours or phone (not for a call
     back, and not giving the visitor's own details)."""

@@ -6,7 +6,9 @@ or fails on it. When bot/faq/clinic_facts.py reads a message as asking for those
 and the classifier chose one of the intents below, the intent becomes
 ``human_handoff``, whose answer gives the facts asked. So does a complaint that nobody
 answers or calls back, which the classifier can mistake for despair ("nobody ...") and
-answer with the crisis line. Placed before the safety screen, whose red-flag patterns
+answer with the crisis line. A ``human_handoff`` that names no person, no clinic and no
+way to reach it ("which one is best", after an answer) gives way to the next intent.
+Placed before the safety screen, whose red-flag patterns
 still override it: only the classifier's guess is replaced.
 """
 
@@ -16,8 +18,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.faq.clinic_facts import asks_for_facts, complains_of_not_getting_through
-from bot.nlu.intent_override import IntentOverride, force_intent
+from bot.faq.clinic_facts import (
+    asks_for_facts,
+    complains_of_not_getting_through,
+    mentions_reaching_someone,
+)
+from bot.nlu.intent_override import IntentOverride, force_intent, withdraw_intents
 
 HANDOFF = "human_handoff"
 # the intents a request for the clinic's details is mistaken for; answers to the
@@ -33,7 +39,9 @@ MISTAKEN_FOR = frozenset(
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ClinicQuestion(IntentOverride):
-    """Sets ``human_handoff`` for a request for the clinic's address, hours or phone."""
+    """Sets ``human_handoff`` for a request for the clinic's address, hours or phone,
+    or a complaint of not getting through; withdraws it from a message that names no
+    one to reach."""
 
     def override(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
@@ -42,3 +50,5 @@ class ClinicQuestion(IntentOverride):
             intent in MISTAKEN_FOR and asks_for_facts(text)
         ):
             force_intent(message, HANDOFF)
+        elif intent == HANDOFF and not mentions_reaching_someone(text):
+            withdraw_intents(message, {HANDOFF})
