@@ -105,11 +105,16 @@ def mentions_reaching_someone(text: str) -> bool:
     return bool(REACHING_SOMEONE.search(text or "") or asked_facts(text))
 
 
+def names_a_choice(text: str) -> bool:
+    """Whether ``text`` picks one of the offered options ("number two please")."""
+    return bool(ORDINAL.search(text or ""))
+
+
 def asks_for_facts(text: str) -> bool:
     """Whether ``text`` asks for the clinic's address, hours or phone (not for a call
     back, and not giving the visitor's own details)."""
     text = text or ""
-    if not asked_facts(text) or THEIR_OWN.search(text) or ORDINAL.search(text):
+    if not asked_facts(text) or THEIR_OWN.search(text) or names_a_choice(text):
         return False
     if len(text.split()) <= MAX_SHORT_WORDS:
         return True

@@ -48,9 +48,11 @@ QUESTION_LIKE = re.compile(rf"\?|^\W*(?:{QUESTION_START})\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Cues:
-    """Cue patterns by topic, in the order they are tried."""
+    """Cue patterns by topic, in the order they are tried, and the topics whose cues
+    win over the classifier's pick."""
 
     patterns: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    decisive: frozenset[str] = frozenset()
 
     def topics_in(self, text: str) -> list[str]:
         """The topics whose cues occur in ``text``, in the cue file's order."""
@@ -72,7 +74,7 @@ def read_cues(path: Path) -> Cues:
         (topic, tuple(re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p in expressions))
         for topic, expressions in (data.get("topics") or {}).items()
     )
-    return Cues(patterns)
+    return Cues(patterns, frozenset(data.get("decisive") or []))
 
 
 @lru_cache(maxsize=1)
@@ -107,9 +109,10 @@ def answer_topics(
     """The topics to answer for a message the classifier read as a FAQ question.
 
     The classifier's topic answers the question it fits; each other question of the
-    message adds the topic its cues name. For a message of one question, the topic its
-    cues name wins over a weak pick ("i take warfarin too, does that matter") and over
-    any pick when the message follows up on another answer ("and is it approved?").
+    message adds the topic its cues name. For a message of one question, a decisive
+    topic's cues win over any pick ("tramadol with my cymbalta?"); the topic its cues
+    name wins over a weak pick ("i take warfarin too, does that matter") and over any
+    pick when the message follows up on another answer ("and is it approved?").
     """
     cues = cues or default_cues()
     questions = split_questions(text)
@@ -117,6 +120,9 @@ def answer_topics(
     if len(questions) <= 1:
         found = cues.topics_in(text)
         weak = confidence < WEAK_CONFIDENCE or bool(previous and is_follow_up(text))
+        decisive = [topic for topic in found if topic in cues.decisive]
+        if decisive and classified not in decisive:
+            return [decisive[0]]
         if found and (not classified or (weak and classified not in found)):
             topics = [found[0]]
         return topics

@@ -7,7 +7,8 @@ and the classifier chose one of the intents below, the intent becomes
 ``human_handoff``, whose answer gives the facts asked. So does a complaint that nobody
 answers or calls back, which the classifier can mistake for despair ("nobody ...") and
 answer with the crisis line. A ``human_handoff`` that names no person, no clinic and no
-way to reach it ("which one is best", after an answer) gives way to the next intent.
+way to reach it ("which one is best", after an answer), or that picks one of the offered
+times ("number two"), gives way to the next intent.
 Placed before the safety screen, whose red-flag patterns
 still override it: only the classifier's guess is replaced.
 """
@@ -22,6 +23,7 @@ from bot.faq.clinic_facts import (
     asks_for_facts,
     complains_of_not_getting_through,
     mentions_reaching_someone,
+    names_a_choice,
 )
 from bot.nlu.intent_override import IntentOverride, force_intent, withdraw_intents
 
@@ -50,5 +52,5 @@ class ClinicQuestion(IntentOverride):
             intent in MISTAKEN_FOR and asks_for_facts(text)
         ):
             force_intent(message, HANDOFF)
-        elif intent == HANDOFF and not mentions_reaching_someone(text):
+        elif intent == HANDOFF and (names_a_choice(text) or not mentions_reaching_someone(text)):
             withdraw_intents(message, {HANDOFF})

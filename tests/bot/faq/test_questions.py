@@ -95,3 +95,8 @@ def test_no_follow_up_without_an_answer_before_or_for_a_long_message():
     assert follow_up_topics("and is that a worry", None) == []
     long = "and is that a worry because my neighbour told me a long story about her cousin"
     assert follow_up_topics(long, "side_effects") == []
+
+
+def test_a_pain_reliever_named_with_the_medicine_asks_about_combining_them():
+    text = "my duloxetine plus some naproxen for the flare, how much is ok"
+    assert answer_topics(text, "dose", 0.95) == ["mixing"]

@@ -41,3 +41,9 @@ def test_a_complaint_of_not_getting_through_is_a_hand_off_whatever_was_predicted
 
 def test_a_hand_off_that_names_no_one_to_reach_gives_way_to_the_next_intent():
     assert intent_after(parsed("which of them is better", "human_handoff", "faq")) == "faq"
+
+
+def test_a_pick_of_an_offered_time_is_not_a_hand_off():
+    assert (
+        intent_after(parsed("number two please", "human_handoff", "choose_slot")) == "choose_slot"
+    )
