@@ -48,7 +48,8 @@ ASKING = re.compile(
 )
 # the visitor's own details or a request to be called: the lead form's business
 THEIR_OWN = re.compile(
-    r"\b(?:my|take (?:my|your)|call me|ring me|phone me|text me|contact me)\b|\d{3}|@",
+    r"\b(?:my|take (?:my|your)|(?:call|ring|phone|text|contact|email|e-mail|message|reach|"
+    r"get back to|get hold of|get in touch with) me|me back)\b|\d{3}|@",
     re.IGNORECASE,
 )
 # a choice of a review time ("number two please") is not a question about the clinic

@@ -38,6 +38,7 @@ def test_requests_for_the_clinics_details(text):
     [
         "my number is 555 0199 8812",
         "please call me back on my mobile",
+        "could the office email me instead? phone calls are hard at work",
         "number two please",
         "directions to the train station",
         "which phone has the best camera for the money",
