@@ -25,6 +25,7 @@ RESPONSE_LITERAL = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
 # and Rasa's own process's (the apology for a failed action, the REST channel's replies)
 ACTION_CODE = (
     "actions",
+    "bot/faq",
     "bot/intake",
     "bot/lead_form.py",
     "bot/action_fallback.py",
