@@ -69,11 +69,38 @@ def test_a_missed_description_becomes_describe_symptoms(intent):
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "describe_symptoms"
 
 
-@pytest.mark.parametrize("intent", ["faq", "request_review", "emergency", "crisis"])
+@pytest.mark.parametrize("intent", ["request_review", "emergency", "crisis"])
 def test_other_intents_are_left_alone(intent):
     message = parsed("sciatica in the right leg for 4 months, pain 8", intent)
     IntakeStart().override(message)
     assert message.get(INTENT)["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mid back for about two months, pain around 4, it stays put",
+        "sore neck going down into my left hand since march, 6 out of 10",
+    ],
+)
+def test_a_description_taken_for_a_question_becomes_describe_symptoms(text):
+    message = parsed(text, "faq")
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sciatica in my right leg for 4 months, pain 8, will duloxetine help",
+        "neck pain into the arm for 6 weeks and a 7 out of 10, how long until it works?",
+        "lower back pain 3 months",  # too little to be sure it is not about a medicine
+    ],
+)
+def test_a_question_stays_a_question(text):
+    message = parsed(text, "faq")
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "faq"
 
 
 def test_a_message_without_intake_answers_keeps_the_fallback():
