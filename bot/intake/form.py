@@ -112,7 +112,7 @@ _NO_DIAGNOSIS = re.compile(
 _NO_SPREAD = re.compile(
     r"\bno (leg|arm) (pain|symptoms)\b|\bdoes ?n'?t (spread|go|travel|radiate)\b"
     r"|\bnot? (spreading|spread|radiating)\b|\bstays? (in|put)\b"
-    r"|\bnot (in|into|down)? ?(my |the )?(arms?|legs?)\b",
+    r"|\b(?:not|never) (in|into|down)? ?(my |the )?(arms?|legs?)\b",
     re.IGNORECASE,
 )
 _BELOW_KNEE = re.compile(

@@ -78,14 +78,7 @@ def mentions_from(concepts: Iterable[Concept]) -> Mentions:
             if c.type == "body_location" and c.value in LIMB_OF_LOCATION
         ]
     )
-    limbs_denied = _unique(
-        [LIMB_OF_SYMPTOM[c.value] for c in negated if c.value in LIMB_OF_SYMPTOM]
-        + [  # "into my shoulders but not my arms"
-            LIMB_OF_LOCATION[c.value]
-            for c in negated
-            if c.type == "body_location" and c.value in LIMB_OF_LOCATION
-        ]
-    )
+    limbs_denied = _unique(LIMB_OF_SYMPTOM[c.value] for c in negated if c.value in LIMB_OF_SYMPTOM)
     below_knee: bool | None = None
     if any(c.value == "below_knee" for c in asserted):
         below_knee = True

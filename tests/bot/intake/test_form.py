@@ -662,3 +662,14 @@ def test_an_urgent_sign_with_no_answer_is_left_to_its_rule():
 
 def test_an_emergency_within_an_answer_is_still_declined():
     assert read("for 2 weeks and now both legs are numb", "pain_duration", "emergency").declined
+
+
+def test_a_side_corrected_at_the_summary_keeps_the_spread():
+    reading = read(
+        "no hang on, its my right arm not the left",
+        "intake_confirmed",
+        pain_radiates=["arm"],
+        intake_details={"side": "left"},
+    )
+    assert reading.slots["intake_details"] == {"side": "right"}
+    assert "pain_radiates" not in reading.slots
