@@ -21,10 +21,10 @@ from datetime import date
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.form import DETAILS, asks_something, stated_answers
+from bot.intake.form import DETAILS, asks_something, mentions_pain, stated_answers
 from bot.intake.mentions import mentions_from_parse
 from bot.nlu.component import CLINICAL_CONCEPTS
 from bot.nlu.intent_override import IntentOverride, force_intent
@@ -37,6 +37,10 @@ MIN_ANSWERS = 2
 # medicine: taken as one only when no part of it asks anything and it says more
 MISTAKEN_FOR_A_QUESTION = frozenset({"faq", "greet", "goodbye", "thank"})
 MIN_ANSWERS_OF_A_STATEMENT = 3
+# small talk the classifier is unsure of, with a description of pain next in its
+# ranking ("it all hurts honestly" is no goodbye)
+SMALL_TALK = frozenset({"greet", "goodbye", "thank"})
+UNSURE = 0.5
 # answers only a description of the pain gives (a duration or a number alone may be
 # anything: "2 weeks" answers a question about duloxetine too)
 ABOUT_THE_PAIN = frozenset(
@@ -70,6 +74,20 @@ def describes_pain_without_asking(text: str, concepts: Iterable[Mapping[str, Any
     return describes_pain(text, concepts, least=MIN_ANSWERS_OF_A_STATEMENT)
 
 
+def pain_behind_small_talk(message: Message) -> bool:
+    """An unsure greeting, thanks or goodbye, ``describe_symptoms`` ranked next, in a
+    message that speaks of pain and asks nothing."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    if len(ranking) < 2 or ranking[0].get("confidence", 1.0) >= UNSURE:
+        return False
+    text = message.get(TEXT) or ""
+    return (
+        ranking[1].get(INTENT_NAME_KEY) == DESCRIBE_SYMPTOMS
+        and mentions_pain(text)
+        and not asks_something(text)
+    )
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class IntakeStart(IntentOverride):
     """Sets ``describe_symptoms`` for a list of intake answers the classifier missed."""
@@ -81,7 +99,9 @@ class IntakeStart(IntentOverride):
         if intent in UNDERSTOOD_AS_ANSWERS:
             found = describes_pain(text, concepts)
         elif intent in MISTAKEN_FOR_A_QUESTION:
-            found = describes_pain_without_asking(text, concepts)
+            found = describes_pain_without_asking(text, concepts) or (
+                intent in SMALL_TALK and pain_behind_small_talk(message)
+            )
         else:
             return
         if found:

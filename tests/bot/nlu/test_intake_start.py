@@ -116,3 +116,31 @@ def test_the_safety_screen_after_it_still_wins():
     IntakeStart().override(message)
     SafetyTriage().override(message)
     assert message.get(INTENT)["name"] == "emergency"
+
+
+def ranked(text, *intents):
+    message = parsed(text, intents[0][0])
+    ranking = [{"name": name, "confidence": confidence} for name, confidence in intents]
+    message.set(INTENT, ranking[0])
+    message.set(INTENT_RANKING_KEY, ranking)
+    return message
+
+
+def test_pain_behind_an_unsure_goodbye_starts_the_intake():
+    message = ranked("honestly it all aches", ("goodbye", 0.4), ("describe_symptoms", 0.3))
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("bye, my back hurts less now", [("goodbye", 0.9), ("describe_symptoms", 0.05)]),
+        ("thanks so much", [("thank", 0.4), ("describe_symptoms", 0.3)]),  # no pain
+        ("bye, will it still hurt tomorrow?", [("goodbye", 0.4), ("describe_symptoms", 0.3)]),
+    ],
+)
+def test_small_talk_is_kept_otherwise(text, ranking):
+    message = ranked(text, *ranking)
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == ranking[0][0]
