@@ -636,7 +636,9 @@ def test_a_spread_that_stops_short_of_the_limb_is_no_spread(text):
 
 
 def test_nobody_naming_it_answers_the_diagnosis_question():
-    reading = read("hmm not really, no one has said what it is", "condition", pain_location=["neck"])
+    reading = read(
+        "hmm not really, no one has said what it is", "condition", pain_location=["neck"]
+    )
     assert reading.slots["condition"] == ["neck_pain"]
 
 
