@@ -70,6 +70,7 @@ GENERIC_CONDITION_OF_LOCATION = {
     "mid_back": "back_pain",
 }
 GENERIC_CONDITIONS = frozenset(GENERIC_CONDITION_OF_LOCATION.values())
+REVIEWED_SCANS = ("mri", "ct")
 ANTIDEPRESSANTS = frozenset(
     {"antidepressant", "duloxetine", "amitriptyline", "nortriptyline", "venlafaxine"}
 )
@@ -198,13 +199,14 @@ class Reading:
 
 
 def required_slots(values: Mapping[str, Any]) -> list[str]:
-    """The questions that apply, in order: no "below the knee" without leg pain. When a
-    scan was done is never a question of its own (visitors expect "treatments" after
-    "scans", as on a clinic's form): the scan question invites it and it is kept when
-    said, there or anywhere else."""
-    skip = {"imaging_when"}
+    """The questions that apply, in order: no "below the knee" without leg pain. The
+    scan question invites its date; "when" is asked on its own only of an MRI or CT
+    scan, the scans the clinic reviews (an X-ray's date is kept when said)."""
+    skip: set[str] = set()
     if "leg" not in _as_list(values.get("pain_radiates")):
         skip.add("below_knee")
+    if not set(_as_list(values.get("imaging"))) & set(REVIEWED_SCANS):
+        skip.add("imaging_when")
     return [slot for slot in FORM_SLOTS if slot not in skip]
 
 

@@ -7,6 +7,8 @@ screen understood it, negation included ("no tingling" is not tingling).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -25,6 +27,14 @@ LIMB_OF_LOCATION = {"leg": "leg", "buttock": "leg", "foot": "leg", "arm": "arm",
 LIMB_OF_SYMPTOM = {"radiating_leg": "leg", "radiating_arm": "arm", "below_knee": "leg"}
 # a condition named without a diagnosis also says where it hurts
 LOCATION_OF_CONDITION = {"neck_pain": "neck"}
+
+
+# words that name a condition, as opposed to describing a symptom
+_CONDITION_NAME = re.compile(
+    r"sciati|dis[ck]|herniat|slipped|bulg|prolaps|protrud|ruptur|nerve|radicul|stenos|"
+    r"narrow|degenerat|\bddd\b|arthrit|spondyl|wear and tear|\b[lcst]\d",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -60,12 +70,30 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def named_condition(condition: Concept, concepts: Iterable[Concept]) -> bool:
+    """Whether the visitor names a condition ("sciatica down my leg") rather than
+    describes where the pain goes ("it goes down my left leg"), which the patterns also
+    read as a condition: the intake's diagnosis question asks for a name a doctor gave,
+    never one inferred from symptoms."""
+    if _CONDITION_NAME.search(condition.text):
+        return True
+    return not any(
+        c.type == "symptom"
+        and c.value in LIMB_OF_SYMPTOM
+        and c.start < condition.end
+        and condition.start < c.end
+        for c in concepts
+    )
+
+
 def mentions_from(concepts: Iterable[Concept]) -> Mentions:
     """Fold concepts into intake facts; only what the visitor asserts counts as present."""
     concepts = list(concepts)
     asserted = [c for c in concepts if c.asserted]
     negated = [c for c in concepts if c.negated]
-    conditions = _unique(c.value for c in asserted if c.type == "condition")
+    conditions = _unique(
+        c.value for c in asserted if c.type == "condition" and named_condition(c, concepts)
+    )
     locations = _unique(
         [c.value for c in asserted if c.type == "body_location" and c.value in SPINE_LOCATIONS]
         + [LOCATION_OF_CONDITION[v] for v in conditions if v in LOCATION_OF_CONDITION]

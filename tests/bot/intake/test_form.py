@@ -76,12 +76,12 @@ def test_below_the_knee_is_asked_only_for_leg_pain():
     assert "below_knee" in required_slots({"pain_radiates": ["leg", "arm"]})
 
 
-def test_when_a_scan_was_done_is_never_a_question_of_its_own():
+def test_when_is_asked_only_of_a_scan_the_clinic_reviews():
     assert "imaging_when" not in required_slots({"imaging": [NONE]})
-    assert "imaging_when" not in required_slots({"imaging": ["mri"]})
-    assert required_slots({"imaging": ["ct"]})[-3:] == ["imaging", "treatments", "intake_confirmed"]
-    everything = [slot for slot in FORM_SLOTS if slot != "imaging_when"]
-    assert required_slots({"pain_radiates": ["leg"], "imaging": ["ct"]}) == everything
+    assert "imaging_when" not in required_slots({"imaging": ["xray"]})
+    assert "imaging_when" in required_slots({"imaging": ["ct"]})
+    assert "imaging_when" in required_slots({"imaging": ["xray", "mri"]})
+    assert required_slots({"pain_radiates": ["leg"], "imaging": ["mri"]}) == list(FORM_SLOTS)
 
 
 # --- answers to each question -------------------------------------------------------------
