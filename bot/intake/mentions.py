@@ -8,7 +8,6 @@ screen understood it, negation included ("no tingling" is not tingling).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
