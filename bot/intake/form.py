@@ -133,6 +133,7 @@ _NONE_OF_THESE = re.compile(
 _INTERVAL_AFTER = re.compile(
     r"\b(?:days?|weeks?|months?|years?|yrs?)\s+(?:later|after(?:wards)?|on)\b", re.IGNORECASE
 )
+_NEXT_STATEMENT = re.compile(r"\s(?:and|but|so|which|because|cos|comma|period)\s", re.IGNORECASE)
 _UNDER = re.compile(r"\b(under|less than|fewer than|not quite|not even)\b", re.IGNORECASE)
 _DURATION_CUE = re.compile(r"\b(for|since|over|about|almost|nearly|past)\b", re.IGNORECASE)
 _SCAN_WORDS = re.compile(r"\b(scans?|mri|ct|x-?rays?|imaging)\b", re.IGNORECASE)
@@ -604,11 +605,13 @@ def read_duration(text: str, today: date, in_passing: bool = False) -> dict[str,
 
 def duration_phrase(text: str, today: date) -> str:
     """The part of a sentence that says how long: from the last "for" / "since" / ...
-    whose rest still reads as a duration, else the time phrase, else the whole text."""
+    whose rest still reads as a duration (up to the next "and ...", when what comes
+    before it says it alone), else the time phrase, else the whole text."""
     for cue in reversed(list(_DURATION_CUE.finditer(text))):
         tail = text[cue.start() :].strip()
         if answers.parse_duration(tail, today) is not None:
-            return tail
+            head = _NEXT_STATEMENT.split(tail, maxsplit=1)[0].strip()
+            return head if answers.parse_duration(head, today) is not None else tail
     return answers.parse_when(text) or text.strip()
 
 

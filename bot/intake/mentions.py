@@ -36,6 +36,16 @@ _CONDITION_NAME = re.compile(
 )
 
 
+# "the doctor said it might be...", "they think maybe...", said shortly before a condition
+_CLINICIAN_SAID = re.compile(
+    r"\b(doctors?|dr|gp|physio\w*|specialists?|surgeons?|consultants?|chiro\w*|nurses?|"
+    r"they|theyve|he|she)\b.{0,25}\b(said|says|say|think|thinks|thought|told|reckons?|"
+    r"suspects?|called it|mentioned)\b",
+    re.IGNORECASE,
+)
+CLINICIAN_REACH = 60
+
+
 @dataclass(frozen=True)
 class Mentions:
     """Intake facts stated in one message; tuples keep the visitor's order, no repeats."""
@@ -85,13 +95,28 @@ def named_condition(condition: Concept, concepts: Iterable[Concept]) -> bool:
     )
 
 
-def mentions_from(concepts: Iterable[Concept]) -> Mentions:
-    """Fold concepts into intake facts; only what the visitor asserts counts as present."""
+def _tentative_diagnosis(condition: Concept, text: str) -> bool:
+    """A condition a clinician said it might be ("the doctor said it might be a slipped
+    disc"): hypothetical for the safety screen, a diagnosis for the intake (``text`` is
+    the message the concept came from)."""
+    if condition.negated or condition.other_experiencer or not condition.hypothetical:
+        return False
+    before = text[max(condition.start - CLINICIAN_REACH, 0) : condition.start]
+    return bool(_CLINICIAN_SAID.search(before))
+
+
+def mentions_from(concepts: Iterable[Concept], text: str = "") -> Mentions:
+    """Fold concepts into intake facts; only what the visitor asserts counts as present,
+    and a condition a clinician said it might be (found in ``text``, the message)."""
     concepts = list(concepts)
     asserted = [c for c in concepts if c.asserted]
     negated = [c for c in concepts if c.negated]
     conditions = _unique(
-        c.value for c in asserted if c.type == "condition" and named_condition(c, concepts)
+        c.value
+        for c in concepts
+        if c.type == "condition"
+        and (c.asserted or _tentative_diagnosis(c, text))
+        and named_condition(c, concepts)
     )
     locations = _unique(
         [c.value for c in asserted if c.type == "body_location" and c.value in SPINE_LOCATIONS]
@@ -125,13 +150,15 @@ def mentions_from(concepts: Iterable[Concept]) -> Mentions:
 
 def mentions(text: str | None) -> Mentions:
     """Intake facts stated in ``text``."""
-    return mentions_from(concepts_of(text))
+    return mentions_from(concepts_of(text), text or "")
 
 
-def mentions_from_parse(concepts: Iterable[Mapping[str, Any]]) -> Mentions:
+def mentions_from_parse(concepts: Iterable[Mapping[str, Any]], text: str = "") -> Mentions:
     """Intake facts from the concepts the NLU component left in the parse data (dicts),
     so that a pipeline step reads them without running the patterns again."""
     from bot.nlu.concepts import Concept
 
     names = {f.name for f in fields(Concept)}
-    return mentions_from(Concept(**{k: v for k, v in c.items() if k in names}) for c in concepts)
+    return mentions_from(
+        (Concept(**{k: v for k, v in c.items() if k in names}) for c in concepts), text
+    )

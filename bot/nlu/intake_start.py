@@ -55,7 +55,7 @@ NOT_COUNTED = frozenset({DETAILS, "duration_category", "imaging_when"})
 
 def intake_answers(text: str, concepts: Iterable[Mapping[str, Any]]) -> set[str]:
     """The intake questions a message answers."""
-    said = mentions_from_parse(concepts)
+    said = mentions_from_parse(concepts, text)
     return set(stated_answers(text, said, {}, date.today())) - NOT_COUNTED
 
 
