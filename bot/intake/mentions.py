@@ -79,12 +79,13 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def named_condition(condition: Concept, concepts: Iterable[Concept]) -> bool:
+def named_condition(condition: Concept, concepts: Iterable[Concept], text: str = "") -> bool:
     """Whether the visitor names a condition ("sciatica down my leg") rather than
     describes where the pain goes ("it goes down my left leg"), which the patterns also
     read as a condition: the intake's diagnosis question asks for a name a doctor gave,
-    never one inferred from symptoms."""
-    if _CONDITION_NAME.search(condition.text):
+    never one inferred from symptoms. A message that names one in words the patterns
+    don't place ("doctor say is disc hernia") keeps their reading."""
+    if _CONDITION_NAME.search(condition.text) or _CONDITION_NAME.search(text):
         return True
     return not any(
         c.type == "symptom"
@@ -116,7 +117,7 @@ def mentions_from(concepts: Iterable[Concept], text: str = "") -> Mentions:
         for c in concepts
         if c.type == "condition"
         and (c.asserted or _tentative_diagnosis(c, text))
-        and named_condition(c, concepts)
+        and named_condition(c, concepts, text)
     )
     locations = _unique(
         [c.value for c in asserted if c.type == "body_location" and c.value in SPINE_LOCATIONS]
