@@ -60,13 +60,17 @@ DECLINED_INTENTS = frozenset(
         "other_language",
     }
 )
+# An urgent sign said within an answer ("no diagnosis, but I had cancer"): the answers
+# are recorded and the alarm's response comes first, then the next question. A message
+# with no answer in it is declined, and the urgent rule answers it.
+ANSWERED_WITH_ALARM = {"urgent_symptom": "utter_urgent"}
 GENERIC_CONDITION_OF_LOCATION = {
     "neck": "neck_pain",
     "lower_back": "back_pain",
     "mid_back": "back_pain",
 }
 GENERIC_CONDITIONS = frozenset(GENERIC_CONDITION_OF_LOCATION.values())
-IMAGING_KINDS = ("mri", "ct", "xray")
+REVIEWED_SCANS = ("mri", "ct")
 ANTIDEPRESSANTS = frozenset(
     {"antidepressant", "duloxetine", "amitriptyline", "nortriptyline", "venlafaxine"}
 )
@@ -75,6 +79,7 @@ _QUESTION = re.compile(
     r"\?\s*$|^\s*(what|how|why|when|can|could|does|do|is|are|will|should|would|which|who|where)\b",
     re.IGNORECASE,
 )
+_LINKING_WORD = re.compile(r"^\s*(?:and|but|so|also|plus|then|or)\s+", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"\b(actually|sorry|i meant|i mean|correction|wait|oops|my mistake|instead|rather|not my|"
     r"make (?:that|it)|change (?:that|it))\b",
@@ -108,7 +113,7 @@ _NO_DIAGNOSIS = re.compile(
 _NO_SPREAD = re.compile(
     r"\bno (leg|arm) (pain|symptoms)\b|\bdoes ?n'?t (spread|go|travel|radiate)\b"
     r"|\bnot? (spreading|spread|radiating)\b|\bstays? (in|put)\b"
-    r"|\bnot (in|into|down)? ?(my |the )?(arms?|legs?)\b",
+    r"|\b(?:not|never) (in|into|down)? ?(my |the )?(arms?|legs?)\b",
     re.IGNORECASE,
 )
 _BELOW_KNEE = re.compile(
@@ -125,6 +130,10 @@ _NOT_BELOW_KNEE = re.compile(
 _NONE_OF_THESE = re.compile(
     r"^\s*(no|nope|none|none of (these|them|those)|neither|nothing)\b", re.IGNORECASE
 )
+_INTERVAL_AFTER = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|yrs?)\s+(?:later|after(?:wards)?|on)\b", re.IGNORECASE
+)
+_NEXT_STATEMENT = re.compile(r"\s(?:and|but|so|which|because|cos|comma|period)\s", re.IGNORECASE)
 _UNDER = re.compile(r"\b(under|less than|fewer than|not quite|not even)\b", re.IGNORECASE)
 _DURATION_CUE = re.compile(r"\b(for|since|over|about|almost|nearly|past)\b", re.IGNORECASE)
 _SCAN_WORDS = re.compile(r"\b(scans?|mri|ct|x-?rays?|imaging)\b", re.IGNORECASE)
@@ -191,12 +200,13 @@ class Reading:
 
 
 def required_slots(values: Mapping[str, Any]) -> list[str]:
-    """The questions that apply, in order: no "below the knee" without leg pain, no
-    "when" without imaging."""
+    """The questions that apply, in order: no "below the knee" without leg pain. The
+    scan question invites its date; "when" is asked on its own only of an MRI or CT
+    scan, the scans the clinic reviews (an X-ray's date is kept when said)."""
     skip: set[str] = set()
     if "leg" not in _as_list(values.get("pain_radiates")):
         skip.add("below_knee")
-    if not set(_as_list(values.get("imaging"))) & set(IMAGING_KINDS):
+    if not set(_as_list(values.get("imaging"))) & set(REVIEWED_SCANS):
         skip.add("imaging_when")
     return [slot for slot in FORM_SLOTS if slot not in skip]
 
@@ -204,6 +214,14 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
 def looks_like_question(text: str) -> bool:
     """A question rather than an answer ("does it cause weight gain?")."""
     return bool(_QUESTION.search(text))
+
+
+def asks_something(text: str) -> bool:
+    """Whether any part of a message is a question ("neck pain 3 weeks, will it help"),
+    not only its start or its end."""
+    return looks_like_question(text) or any(
+        looks_like_question(_LINKING_WORD.sub("", part)) for part in clauses(text)
+    )
 
 
 def read_message(
@@ -222,6 +240,8 @@ def read_message(
     skipped, so the intake never loops on it.
     """
     text = text or ""
+    if intent in ANSWERED_WITH_ALARM:
+        return _with_alarm(ANSWERED_WITH_ALARM[intent], text, requested_slot, values, today)
     if intent in DECLINED_INTENTS:
         return Reading()
     said = mentions(text)
@@ -233,6 +253,8 @@ def read_message(
             return Reading()
         return _read_confirmation(text, intent, said, values, today)
     answer = READERS[requested_slot](text, intent, said, values, today)
+    if not answer.slots and requested_slot in stated:
+        answer = _stated_reading(requested_slot, stated)
     if intent == "faq" and (looks_like_question(text) or not (answer.slots or stated)):
         return Reading()
     correcting = bool(_CORRECTION.search(text) or _NUMBER_SWAP.search(text))
@@ -249,6 +271,32 @@ def read_message(
             slots[DETAILS] = {**others[DETAILS], **answer.slots[DETAILS]}
         return Reading(slots=slots, responses=answer.responses)
     return _missed(requested_slot, answer, others, values)
+
+
+def _with_alarm(
+    response: str,
+    text: str,
+    requested_slot: str | None,
+    values: Mapping[str, Any],
+    today: date,
+) -> Reading:
+    """The answers of a message that also raised an alarm, the alarm's response first;
+    nothing when it answers nothing (the alarm's rule answers it alone)."""
+    reading = read_message(text, None, requested_slot, values, today)
+    answered = [v for k, v in reading.slots.items() if k != REASKED and v is not None]
+    if not answered or requested_slot is None:
+        return Reading()
+    return Reading(slots=reading.slots, responses=[response, *reading.responses])
+
+
+def _stated_reading(slot: str, stated: Mapping[str, Any]) -> Reading:
+    """The asked question answered in words its own reader does not know but the reading
+    of the whole message does ("no one told me anything", "into my shoulder, not the
+    arm")."""
+    slots = {slot: stated[slot]}
+    if slot == "pain_duration" and "duration_category" in stated:
+        slots["duration_category"] = stated["duration_category"]
+    return Reading(slots=slots)
 
 
 def _missed(
@@ -400,8 +448,11 @@ def _below_knee_in_passing(text: str, said: Mentions) -> bool | None:
 
 
 def _stated_duration(pain_text: str, today: date) -> dict[str, Any]:
-    """How long it hurts, from the first part of the message that says it."""
+    """How long it hurts, from the first part of the message that says it; a time
+    between two events ("hurts now, 30 years later") says when, not how long."""
     for clause in clauses(pain_text):
+        if _INTERVAL_AFTER.search(clause):
+            continue
         found = read_duration(clause, today, in_passing=True)
         if found:
             return found
@@ -554,11 +605,13 @@ def read_duration(text: str, today: date, in_passing: bool = False) -> dict[str,
 
 def duration_phrase(text: str, today: date) -> str:
     """The part of a sentence that says how long: from the last "for" / "since" / ...
-    whose rest still reads as a duration, else the time phrase, else the whole text."""
+    whose rest still reads as a duration (up to the next "and ...", when what comes
+    before it says it alone), else the time phrase, else the whole text."""
     for cue in reversed(list(_DURATION_CUE.finditer(text))):
         tail = text[cue.start() :].strip()
         if answers.parse_duration(tail, today) is not None:
-            return tail
+            head = _NEXT_STATEMENT.split(tail, maxsplit=1)[0].strip()
+            return head if answers.parse_duration(head, today) is not None else tail
     return answers.parse_when(text) or text.strip()
 
 

@@ -8,7 +8,10 @@ was asked to rephrase. Placed after the FallbackClassifier and before the safety
 in config.yml: when such a message states at least ``MIN_ANSWERS`` intake answers, one of
 them about the pain itself (where, which condition, where it spreads, numbness...), its
 intent becomes ``describe_symptoms`` and the intake starts with those answers recorded.
-The safety screen comes after, so an alarm still wins.
+A description the classifier took for a question ("lower back pain for a month": "for a
+month" reads like "how long does it take to work") is one too when it asks nothing and
+states ``MIN_ANSWERS_OF_A_STATEMENT`` answers. The safety screen comes after, so an alarm
+still wins.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from datetime import date
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.form import DETAILS, stated_answers
+from bot.intake.form import DETAILS, asks_something, mentions_pain, stated_answers
 from bot.intake.mentions import mentions_from_parse
 from bot.nlu.component import CLINICAL_CONCEPTS
 from bot.nlu.intent_override import IntentOverride, force_intent
@@ -30,6 +33,14 @@ DESCRIBE_SYMPTOMS = "describe_symptoms"
 # what the classifier says of a list of answers; a question (faq) or a request is kept
 UNDERSTOOD_AS_ANSWERS = frozenset({"nlu_fallback", "out_of_scope", "inform"})
 MIN_ANSWERS = 2
+# a question the classifier found may be a description that mentions a length or a
+# medicine: taken as one only when no part of it asks anything and it says more
+MISTAKEN_FOR_A_QUESTION = frozenset({"faq", "greet", "goodbye", "thank"})
+MIN_ANSWERS_OF_A_STATEMENT = 3
+# small talk the classifier is unsure of, with a description of pain next in its
+# ranking ("it all hurts honestly" is no goodbye)
+SMALL_TALK = frozenset({"greet", "goodbye", "thank"})
+UNSURE = 0.5
 # answers only a description of the pain gives (a duration or a number alone may be
 # anything: "2 weeks" answers a question about duloxetine too)
 ABOUT_THE_PAIN = frozenset(
@@ -37,16 +48,44 @@ ABOUT_THE_PAIN = frozenset(
 )
 
 
+# slots that only follow another answer (a duration's category, a scan's date), or
+# details said in passing: not answers of their own
+NOT_COUNTED = frozenset({DETAILS, "duration_category", "imaging_when"})
+
+
 def intake_answers(text: str, concepts: Iterable[Mapping[str, Any]]) -> set[str]:
-    """The intake questions a message answers (details said in passing not counted)."""
-    said = mentions_from_parse(concepts)
-    return set(stated_answers(text, said, {}, date.today())) - {DETAILS}
+    """The intake questions a message answers."""
+    said = mentions_from_parse(concepts, text)
+    return set(stated_answers(text, said, {}, date.today())) - NOT_COUNTED
 
 
-def describes_pain(text: str, concepts: Iterable[Mapping[str, Any]]) -> bool:
+def describes_pain(
+    text: str, concepts: Iterable[Mapping[str, Any]], least: int = MIN_ANSWERS
+) -> bool:
     """Whether a message reads as a description of the visitor's pain for the intake."""
     found = intake_answers(text, concepts)
-    return len(found) >= MIN_ANSWERS and bool(found & ABOUT_THE_PAIN)
+    return len(found) >= least and bool(found & ABOUT_THE_PAIN)
+
+
+def describes_pain_without_asking(text: str, concepts: Iterable[Mapping[str, Any]]) -> bool:
+    """A description (several answers, one about the pain) with no question in it."""
+    if asks_something(text):
+        return False
+    return describes_pain(text, concepts, least=MIN_ANSWERS_OF_A_STATEMENT)
+
+
+def pain_behind_small_talk(message: Message) -> bool:
+    """An unsure greeting, thanks or goodbye, ``describe_symptoms`` ranked next, in a
+    message that speaks of pain and asks nothing."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    if len(ranking) < 2 or ranking[0].get("confidence", 1.0) >= UNSURE:
+        return False
+    text = message.get(TEXT) or ""
+    return (
+        ranking[1].get(INTENT_NAME_KEY) == DESCRIBE_SYMPTOMS
+        and mentions_pain(text)
+        and not asks_something(text)
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -55,7 +94,15 @@ class IntakeStart(IntentOverride):
 
     def override(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent not in UNDERSTOOD_AS_ANSWERS:
+        text = message.get(TEXT) or ""
+        concepts = message.get(CLINICAL_CONCEPTS) or []
+        if intent in UNDERSTOOD_AS_ANSWERS:
+            found = describes_pain(text, concepts)
+        elif intent in MISTAKEN_FOR_A_QUESTION:
+            found = describes_pain_without_asking(text, concepts) or (
+                intent in SMALL_TALK and pain_behind_small_talk(message)
+            )
+        else:
             return
-        if describes_pain(message.get(TEXT) or "", message.get(CLINICAL_CONCEPTS) or []):
+        if found:
             force_intent(message, DESCRIBE_SYMPTOMS)

@@ -62,7 +62,7 @@ BOOKING_STEPS = [
     ("How bad is the pain right now", ("choose", "6")),
     ("Do you have any numbness, tingling or weakness?", ("choose", "None of these")),
     ("Have you had a scan of your spine", ("choose", "MRI")),
-    ("Roughly when was that?", ("type", "last year")),
+    ("Roughly when was your scan done?", ("type", "last year")),
     ("What have you tried for it so far?", ("choose", "Physical therapy")),
     ("Here is what I noted:", ("choose", "Yes, that's right")),
     ("Before I take any details", ("choose", "I agree")),

@@ -76,10 +76,12 @@ def test_below_the_knee_is_asked_only_for_leg_pain():
     assert "below_knee" in required_slots({"pain_radiates": ["leg", "arm"]})
 
 
-def test_when_is_asked_only_after_imaging():
+def test_when_is_asked_only_of_a_scan_the_clinic_reviews():
     assert "imaging_when" not in required_slots({"imaging": [NONE]})
-    assert "imaging_when" in required_slots({"imaging": ["mri"]})
-    assert required_slots({"pain_radiates": ["leg"], "imaging": ["ct"]}) == list(FORM_SLOTS)
+    assert "imaging_when" not in required_slots({"imaging": ["xray"]})
+    assert "imaging_when" in required_slots({"imaging": ["ct"]})
+    assert "imaging_when" in required_slots({"imaging": ["xray", "mri"]})
+    assert required_slots({"pain_radiates": ["leg"], "imaging": ["mri"]}) == list(FORM_SLOTS)
 
 
 # --- answers to each question -------------------------------------------------------------
@@ -617,3 +619,59 @@ def test_no_diagnosis_and_no_spread_said_in_passing_are_answers(text):
 def test_a_named_limb_wins_over_a_denied_one():
     slots = read("lower back, it goes down my leg but not my arm", None, "describe_symptoms").slots
     assert slots["pain_radiates"] == ["leg"]
+
+
+# --- answers the asked question's reader misses, alarms within answers -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it reaches my shoulder blade, never the arm",
+        "a bit into the hip but not into my legs at all",
+    ],
+)
+def test_a_spread_that_stops_short_of_the_limb_is_no_spread(text):
+    assert read(text, "pain_radiates").slots["pain_radiates"] == [NONE]
+
+
+def test_nobody_naming_it_answers_the_diagnosis_question():
+    reading = read(
+        "hmm not really, no one has said what it is", "condition", pain_location=["neck"]
+    )
+    assert reading.slots["condition"] == ["neck_pain"]
+
+
+def test_a_time_between_two_events_is_not_how_long_it_hurts():
+    reading = read("hurt my back at school and it came back twenty years later", None)
+    assert "pain_duration" not in reading.slots
+
+
+def test_an_urgent_sign_within_an_answer_keeps_the_answer_and_warns_first():
+    reading = read(
+        "not diagnosed, and i was treated for lymphoma last year",
+        "condition",
+        "urgent_symptom",
+        pain_location=["lower_back"],
+    )
+    assert reading.slots["condition"] == ["back_pain"]
+    assert reading.responses[0] == "utter_urgent"
+
+
+def test_an_urgent_sign_with_no_answer_is_left_to_its_rule():
+    assert read("i have had a fever all week", "condition", "urgent_symptom").declined
+
+
+def test_an_emergency_within_an_answer_is_still_declined():
+    assert read("for 2 weeks and now both legs are numb", "pain_duration", "emergency").declined
+
+
+def test_a_side_corrected_at_the_summary_keeps_the_spread():
+    reading = read(
+        "no hang on, its my right arm not the left",
+        "intake_confirmed",
+        pain_radiates=["arm"],
+        intake_details={"side": "left"},
+    )
+    assert reading.slots["intake_details"] == {"side": "right"}
+    assert "pain_radiates" not in reading.slots

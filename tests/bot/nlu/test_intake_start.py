@@ -69,11 +69,38 @@ def test_a_missed_description_becomes_describe_symptoms(intent):
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "describe_symptoms"
 
 
-@pytest.mark.parametrize("intent", ["faq", "request_review", "emergency", "crisis"])
+@pytest.mark.parametrize("intent", ["request_review", "emergency", "crisis"])
 def test_other_intents_are_left_alone(intent):
     message = parsed("sciatica in the right leg for 4 months, pain 8", intent)
     IntakeStart().override(message)
     assert message.get(INTENT)["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mid back for about two months, pain around 4, it stays put",
+        "sore neck going down into my left hand since march, 6 out of 10",
+    ],
+)
+def test_a_description_taken_for_a_question_becomes_describe_symptoms(text):
+    message = parsed(text, "faq")
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sciatica in my right leg for 4 months, pain 8, will duloxetine help",
+        "neck pain into the arm for 6 weeks and a 7 out of 10, how long until it works?",
+        "lower back pain 3 months",  # too little to be sure it is not about a medicine
+    ],
+)
+def test_a_question_stays_a_question(text):
+    message = parsed(text, "faq")
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "faq"
 
 
 def test_a_message_without_intake_answers_keeps_the_fallback():
@@ -89,3 +116,31 @@ def test_the_safety_screen_after_it_still_wins():
     IntakeStart().override(message)
     SafetyTriage().override(message)
     assert message.get(INTENT)["name"] == "emergency"
+
+
+def ranked(text, *intents):
+    message = parsed(text, intents[0][0])
+    ranking = [{"name": name, "confidence": confidence} for name, confidence in intents]
+    message.set(INTENT, ranking[0])
+    message.set(INTENT_RANKING_KEY, ranking)
+    return message
+
+
+def test_pain_behind_an_unsure_goodbye_starts_the_intake():
+    message = ranked("honestly it all aches", ("goodbye", 0.4), ("describe_symptoms", 0.3))
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("bye, my back hurts less now", [("goodbye", 0.9), ("describe_symptoms", 0.05)]),
+        ("thanks so much", [("thank", 0.4), ("describe_symptoms", 0.3)]),  # no pain
+        ("bye, will it still hurt tomorrow?", [("goodbye", 0.4), ("describe_symptoms", 0.3)]),
+    ],
+)
+def test_small_talk_is_kept_otherwise(text, ranking):
+    message = ranked(text, *ranking)
+    IntakeStart().override(message)
+    assert message.get(INTENT)["name"] == ranking[0][0]
