@@ -53,6 +53,9 @@ SIGNS = {
         "i cant go on anymore i want it all to end",
     ),
     "emergency": (
+        "my right leg went weak last week and now its worse",
+        "the leg weakness started monday, today it is even worse",
+        "my foot has been weak for days and is weaker today",
         "years ago i fell and now both my legs are numb",
         "since the fall yesterday i cant pee",
         "i cant pee, i had a fall years ago too",
@@ -122,6 +125,7 @@ SIGNS = {
     ),
 }
 LOOK_ALIKES = (
+    "my back has been sore for a week and today its worse",
     "i had a bad fall years ago, it healed fine",
     "had a kidney infection when i was a kid",
     "my legs went numb after a spinal op back in 2012",
