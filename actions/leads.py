@@ -42,6 +42,24 @@ def lead_values(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
 
 
+def unread_after_alarm(tracker: Tracker) -> list[str]:
+    """The previous message, when it came after consent and the safety rules answered
+    it (an urgent sign said with a name: "linda brooks. i've had a fever since ..."):
+    the form did not read it, so its details are read with this one."""
+    consented = False
+    previous: dict[str, Any] | None = None
+    last: dict[str, Any] | None = None
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "consent_given":
+            consented = event.get("value") is True
+        if event.get("event") == "user":
+            previous, last = (last if consented else None), event
+    intent = ((previous or {}).get("parse_data") or {}).get("intent") or {}
+    if previous is None or intent.get("name") != "urgent_symptom":
+        return []
+    return [previous.get("text") or ""]
+
+
 class ValidateLeadForm(ReadingFormValidation):
     """Reads each message of the consent and contact form (bot/lead_form.py)."""
 
@@ -61,6 +79,8 @@ class ValidateLeadForm(ReadingFormValidation):
         self, text: str, intent: str | None, requested: str | None, tracker: Tracker
     ) -> Reading:
         values = lead_values(tracker)
+        if requested != "consent_given":
+            text = "\n".join([*unread_after_alarm(tracker), text])
         return read_message(text, intent, requested, values, utc_now(), settings().phone_region)
 
     def derived(self, slots: dict[str, Any], tracker: Tracker) -> dict[str, Any]:

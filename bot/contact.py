@@ -59,6 +59,8 @@ _HOUR = re.compile(
     re.IGNORECASE,
 )
 MAX_NAME_LENGTH = 100
+# "555-CALL-NOW": a number spelt in letters, which the team can't dial as typed
+_SPELT_NUMBER = re.compile(r"\b\d{3}[-. ][A-Za-z]{3,}(?:[-. ][A-Za-z0-9]+)*\b")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{3,}\d")
 
 
@@ -107,14 +109,18 @@ def without_contact_points(text: str, region: str) -> str:
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + "," + text[end:]
-    return _DIGIT_RUN.sub(",", text)
+    return _DIGIT_RUN.sub(",", _SPELT_NUMBER.sub(",", text))
 
 
 def phone_attempt(text: str, region: str) -> bool:
-    """Digits meant as a phone number that are not a valid one ("312 555 01")."""
-    return any(
-        len(re.sub(r"\D", "", run)) >= 6 for run in _DIGIT_RUN.findall(text or "")
-    ) and not find_phones(text, region)
+    """Digits meant as a phone number that are not a valid one ("312 555 01",
+    "555-CALL-NOW")."""
+    if find_phones(text, region):
+        return False
+    runs = _DIGIT_RUN.findall(text or "")
+    return any(len(re.sub(r"\D", "", run)) >= 6 for run in runs) or bool(
+        _SPELT_NUMBER.search(text or "")
+    )
 
 
 def looks_like_phone(text: str) -> bool:

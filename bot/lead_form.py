@@ -107,11 +107,10 @@ def read_message(
         if looks_like_question(text) and intent in ("consent_question", "faq"):
             return Reading()
         return read_consent(text, intent, now)
-    if intent == "faq" and looks_like_question(text):
-        return Reading()
     reading = read_contact(text, intent, requested_slot, values, region)
-    if intent in LEAD_DECLINED_INTENTS and not set(reading.slots) & set(CONTACT_SLOTS):
-        return Reading()
+    gave_details = any(value is not None for value in reading.slots.values())
+    if intent in LEAD_DECLINED_INTENTS | {"faq"} and not gave_details:
+        return Reading()  # a question or a request: a rule answers, the form asks again
     return reading
 
 
