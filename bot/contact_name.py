@@ -109,7 +109,7 @@ def _leading_run(words: list[str]) -> list[str]:
     return run
 
 
-def _phrase_name(phrase: str, whole_phrase_ok: bool) -> str | None:
+def _phrase_name(phrase: str, whole_phrase_words: int | None) -> str | None:
     """The name a phrase gives, by the strongest cue it has."""
     phrase = _HERE.sub("", phrase.strip())
     strong = list(_STRONG_CUE.finditer(phrase))
@@ -125,8 +125,10 @@ def _phrase_name(phrase: str, whole_phrase_ok: bool) -> str | None:
     words = _LEADING_FILLERS.sub("", phrase).split()
     if not words or not (all(is_name_word(w) for w in words) or _capitalised_name(words)):
         return None
+    if whole_phrase_words is not None and len(words) >= whole_phrase_words:
+        return _as_name(words)
     # out of turn, only a capitalised name of two words or more ("John Smith")
-    if whole_phrase_ok or (len(words) > 1 and all(w[0].isupper() for w in words)):
+    if len(words) > 1 and all(w[0].isupper() for w in words):
         return _as_name(words)
     return None
 
@@ -158,16 +160,18 @@ def _phrases(text: str) -> list[str]:
     return [p for p in phrases if p.strip()]
 
 
-def find_name(text: str, whole_phrase_ok: bool) -> str | None:
+def find_name(text: str, whole_phrase_words: int | None = None) -> str | None:
     """The name the message gives, or None; the last one wins ("jon, sorry, John").
 
-    ``whole_phrase_ok``: a phrase that is nothing but a name counts without a cue (when
-    the name was asked for, or when the message also gives a phone or an email).
+    ``whole_phrase_words``: a phrase of at least that many words that is nothing but a
+    name counts without a cue (1 when the name was asked for or the message also gives a
+    phone or an email; 2 for an answer to another question); None: only with a cue, or
+    capitalised.
     Phone numbers and email addresses should be cut out of ``text`` first.
     """
     found = None
     for phrase in _phrases(text or ""):
-        name = _phrase_name(phrase, whole_phrase_ok)
+        name = _phrase_name(phrase, whole_phrase_words)
         if name:
             found = name
     return found

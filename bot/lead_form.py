@@ -28,14 +28,14 @@ from bot.intake.answers import is_skip, parse_yes_no
 from bot.intake.form import DECLINED_INTENTS, Reading, looks_like_question
 from bot.leads import CONSENT_NOTICE_VERSION
 
-# The order of the questions: consent, then the name, then how to reach the visitor;
-# the call/text opt-in only when a phone number was given and the message did not say
-# ("text me" is an opt-in, "no calls" is not), the way only when there is a choice.
+# The order of the questions: consent, the call/text opt-in (unless the visitor's words
+# settle it: "text me" is an opt-in, "no calls" is not), the name, how to reach the
+# visitor, the way only when there is a choice, the time.
 LEAD_FORM_SLOTS = (
     "consent_given",
+    "contact_opt_in",
     "contact_name",
     "contact_point",
-    "contact_opt_in",
     "contact_method",
     "contact_time",
 )
@@ -75,13 +75,20 @@ def contact_methods(values: Mapping[str, Any]) -> list[str]:
 
 
 def required_slots(values: Mapping[str, Any]) -> list[str]:
-    """The questions still to ask, in order; none once the visitor declined consent."""
+    """The questions still to ask, in order; none once the visitor declined consent.
+
+    The call/text opt-in is asked right after consent (its buttons answer it in one
+    tap), unless the visitor's own words settled it ("text me", "no calls", only an
+    email, email preferred); a message that gives details instead is read all the same.
+    """
     if values.get("consent_given") is False:
         return []
-    wanted = ["consent_given", "contact_name", "contact_point"]
+    wanted = ["consent_given"]
+    email_only = values.get("contact_email") and not values.get("contact_phone")
     chose_email = values.get("contact_method") == "email"
-    if values.get("contact_phone") and values.get("contact_opt_in") is None and not chose_email:
+    if values.get("contact_opt_in") is None and not (email_only or chose_email):
         wanted.append("contact_opt_in")
+    wanted += ["contact_name", "contact_point"]
     if "email" in contact_methods(values) and len(contact_methods(values)) > 1:
         wanted.append("contact_method")  # a real choice: phone or email
     return wanted + ["contact_time"]
@@ -186,7 +193,10 @@ def read_details(
         problems.append("utter_contact_help_phone")
     rest = without_contact_points(text, region)
     gave_point = bool(email or phone or problems)
-    name = find_name(rest, whole_phrase_ok=asked == "contact_name" or gave_point)
+    if asked == "contact_name" or gave_point:
+        name = find_name(rest, whole_phrase_words=1)
+    else:
+        name = find_name(rest, whole_phrase_words=2 if asked == "contact_opt_in" else None)
     if name and not (is_skip(name) or parse_yes_no(name) is not None and " " not in name):
         found["contact_name"] = name
     wanted, refused = stated_methods(text)
