@@ -25,6 +25,7 @@ from bot.lead_form import (
     consent_slots,
     contact_changes,
     contact_methods,
+    offer_opt_in_with_name,
     read_message,
 )
 from bot.lead_form import required_slots as lead_required_slots
@@ -97,6 +98,23 @@ class ValidateLeadForm(ReadingFormValidation):
         if slots and draft_from_slots(tracker.sender_id, values) is not None:
             derived.update(save_quietly(tracker.sender_id, values))
         return derived
+
+
+class ActionAskContactName(Action):
+    """Asks for the name; while the call/text opt-in is open, it is offered with it as
+    buttons, so that one tap answers it and the name can be typed all the same."""
+
+    def name(self) -> str:
+        return "action_ask_contact_name"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        with_opt_in = offer_opt_in_with_name(lead_values(tracker))
+        dispatcher.utter_message(
+            response="utter_ask_contact_name_opt_in" if with_opt_in else "utter_ask_contact_name"
+        )
+        return []
 
 
 class ActionAskContactPoint(Action):

@@ -139,7 +139,7 @@ def _ends_phrase(word: str, previous: str | None) -> bool:
         return word.endswith(".")
     return not (
         previous is None
-        or previous.lower() in _BEFORE_INITIAL
+        or previous.lower().strip(":-") in _BEFORE_INITIAL
         or _INITIAL.match(previous)
         or is_name_word(previous)
     )

@@ -28,14 +28,14 @@ from bot.intake.answers import is_skip, parse_yes_no
 from bot.intake.form import DECLINED_INTENTS, Reading, looks_like_question
 from bot.leads import CONSENT_NOTICE_VERSION
 
-# The order of the questions: consent, the call/text opt-in (unless the visitor's words
-# settle it: "text me" is an opt-in, "no calls" is not), the name, how to reach the
-# visitor, the way only when there is a choice, the time.
+# The order of the questions: consent, the name (with the call/text opt-in offered as
+# buttons), how to reach the visitor, the opt-in if a phone's use is still open, the
+# way only when there is a choice, the time.
 LEAD_FORM_SLOTS = (
     "consent_given",
-    "contact_opt_in",
     "contact_name",
     "contact_point",
+    "contact_opt_in",
     "contact_method",
     "contact_time",
 )
@@ -77,21 +77,25 @@ def contact_methods(values: Mapping[str, Any]) -> list[str]:
 def required_slots(values: Mapping[str, Any]) -> list[str]:
     """The questions still to ask, in order; none once the visitor declined consent.
 
-    The call/text opt-in is asked right after consent (its buttons answer it in one
-    tap), unless the visitor's own words settled it ("text me", "no calls", only an
-    email, email preferred); a message that gives details instead is read all the same.
+    The name comes first; its question also offers the call/text opt-in as buttons
+    (action_ask_contact_name), so one tap answers it. The opt-in is asked on its own
+    only for a phone number whose use the visitor's words did not settle ("text me" is
+    an opt-in, "no calls" is not); the way only when there is a choice.
     """
     if values.get("consent_given") is False:
         return []
-    wanted = ["consent_given"]
-    email_only = values.get("contact_email") and not values.get("contact_phone")
+    wanted = ["consent_given", "contact_name", "contact_point"]
     chose_email = values.get("contact_method") == "email"
-    if values.get("contact_opt_in") is None and not (email_only or chose_email):
+    if values.get("contact_phone") and values.get("contact_opt_in") is None and not chose_email:
         wanted.append("contact_opt_in")
-    wanted += ["contact_name", "contact_point"]
     if "email" in contact_methods(values) and len(contact_methods(values)) > 1:
         wanted.append("contact_method")  # a real choice: phone or email
     return wanted + ["contact_time"]
+
+
+def offer_opt_in_with_name(values: Mapping[str, Any]) -> bool:
+    """Whether the name question also offers the call/text opt-in buttons."""
+    return values.get("contact_opt_in") is None and values.get("contact_method") != "email"
 
 
 def read_message(
@@ -182,6 +186,8 @@ def read_details(
     call/text opt-in, the way and the time; with the re-asks its faulty details need."""
     found: dict[str, Any] = {}
     problems: list[str] = []
+    if text.lstrip().startswith("/"):
+        return found, problems  # a button's payload ("/affirm"), not typed details
     email, phone = find_email(text), find_phone(text, region)
     if email:
         found["contact_email"] = email
@@ -217,7 +223,11 @@ def read_details(
 
 
 def _answer(text: str, intent: str | None, asked: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """What a short answer means for the question asked ("yes", "skip", a button)."""
+    """What a short answer means for the question asked ("yes", "skip", a button); at
+    the name question, a yes or no answers the opt-in offered with it."""
+    if asked == "contact_name" and offer_opt_in_with_name(values):
+        answer = None if find_name(text, whole_phrase_words=2) else _yes_no(text, intent)
+        return {} if answer is None else {"contact_opt_in": answer}
     if asked == "contact_opt_in":
         if _EMAIL_ONLY.search(text):
             return {"contact_opt_in": False}
