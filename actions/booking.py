@@ -253,7 +253,9 @@ def book_or_move(
 
 
 class ActionCancelReview(Action):
-    """Cancels the conversation's booking, which frees its slot for others."""
+    """Cancels the conversation's booking, which frees its slot for others: at once when
+    the visitor types it ("please cancel my review"), after a yes when they tap the
+    "Cancel it" button (one tap must not change a booking)."""
 
     def name(self) -> str:
         return "action_cancel_review"
@@ -265,7 +267,10 @@ class ActionCancelReview(Action):
         if lead_id is None or not reference:
             dispatcher.utter_message(response="utter_review_no_booking")
             return []
-        return ask_change(dispatcher, tracker, "cancel")
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        if text.startswith("/"):  # a tap on "Cancel it": asked first
+            return ask_change(dispatcher, tracker, "cancel")
+        return cancel_booking(dispatcher, tracker)  # typed: the visitor's own words
 
 
 def cancel_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

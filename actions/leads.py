@@ -22,7 +22,6 @@ from bot.intake.form import Reading, looks_like_question
 from bot.lead_form import (
     LEAD_FORM_SLOTS,
     agrees_to_notice,
-    consent_slots,
     contact_changes,
     contact_methods,
     offer_opt_in_with_name,
@@ -190,8 +189,7 @@ def save_quietly(conversation_id: str, slots: dict[str, Any]) -> dict[str, Any]:
 
 class ActionStartLeadForm(Action):
     """Before the consent and contact form starts: a visitor who declined the notice
-    earlier is asked again, or, if this very message agrees in words ("ok, you can keep
-    my details now"), their consent is recorded; they have seen the notice."""
+    earlier is shown it again (consent is only ever the answer to the notice)."""
 
     def name(self) -> str:
         return "action_start_lead_form"
@@ -199,18 +197,16 @@ class ActionStartLeadForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.get_slot("consent_given") is not False:
-            return []
-        text = (tracker.latest_message or {}).get("text") or ""
-        if not looks_like_question(text) and agrees_to_notice(text):
-            return [SlotSet(k, v) for k, v in consent_slots(True, utc_now()).items()]
-        return [SlotSet("consent_given", None)]
+        if tracker.get_slot("consent_given") is False:
+            return [SlotSet("consent_given", None)]
+        return []
 
 
 class ActionConsentInWords(Action):
-    """A privacy remark outside the form: after a "no thanks", agreement in words
-    ("actually fine, i agree") records the consent (a rule then opens the form);
-    a privacy question is explained; a bare "yes" is not understood."""
+    """A privacy remark outside the form after a "no thanks": agreement in words
+    ("actually fine, you can keep my details") opens the form again, which shows the
+    notice to agree to (a rule); a privacy question is explained; a bare "yes" is not
+    understood."""
 
     def name(self) -> str:
         return "action_consent_in_words"
@@ -219,9 +215,8 @@ class ActionConsentInWords(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
-        declined = tracker.get_slot("consent_given") is False
-        if declined and not looks_like_question(text) and agrees_to_notice(text):
-            return [SlotSet(k, v) for k, v in consent_slots(True, utc_now()).items()]
+        if not looks_like_question(text) and agrees_to_notice(text):
+            return [SlotSet("consent_given", None)]
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         explained = intent == "consent_question"
         dispatcher.utter_message(

@@ -80,7 +80,7 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
     The name comes first; its question also offers the call/text opt-in as buttons
     (action_ask_contact_name), so one tap answers it. The opt-in is asked on its own
     only for a phone number whose use the visitor's words did not settle ("text me" is
-    an opt-in, "no calls" is not); the way only when there is a choice.
+    an opt-in, "no calls" is not); the way only when there is a choice not yet stated.
     """
     if values.get("consent_given") is False:
         return []
@@ -88,8 +88,8 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
     chose_email = values.get("contact_method") == "email"
     if values.get("contact_phone") and values.get("contact_opt_in") is None and not chose_email:
         wanted.append("contact_opt_in")
-    if "email" in contact_methods(values) and len(contact_methods(values)) > 1:
-        wanted.append("contact_method")  # a real choice: phone or email
+    if len(contact_methods(values)) > 1:
+        wanted.append("contact_method")
     return wanted + ["contact_time"]
 
 

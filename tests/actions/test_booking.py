@@ -161,7 +161,9 @@ def test_a_cancellation_waits_for_a_yes(leads_db):
     (lead, _), slot_ids = setup(leads_db)
     booked, _ = run(ActionBookReview(), tracker(entities=entity(slot_ids[1]), lead_id=lead))
     current = {"lead_id": lead, **{k: v for k, v in booked.items() if k != "booking_change"}}
-    asked, messages = run(ActionCancelReview(), tracker("cancel it", "cancel_booking", **current))
+    asked, messages = run(
+        ActionCancelReview(), tracker("/cancel_booking", "cancel_booking", **current)
+    )
     assert asked == {"booking_change": "cancel"}
     assert messages[0]["response"] == "utter_review_confirm_cancel"
     kept, messages = run(
@@ -200,3 +202,14 @@ def test_the_status_states_the_stored_booking_or_that_there_is_none():
 )
 def test_a_scan_named_in_any_message_is_known(text, said):
     assert scan_said(text) is said
+
+
+def test_a_typed_cancellation_is_the_visitors_own_words(leads_db):
+    (lead, _), slot_ids = setup(leads_db)
+    booked, _ = run(ActionBookReview(), tracker(entities=entity(slot_ids[2]), lead_id=lead))
+    current = {"lead_id": lead, "booking_reference": booked["booking_reference"]}
+    done, messages = run(
+        ActionCancelReview(), tracker("please call off my review", "cancel_booking", **current)
+    )
+    assert done["booking_reference"] is None
+    assert messages[0]["response"] == "utter_review_cancelled"
