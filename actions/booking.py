@@ -320,25 +320,3 @@ class ActionConfirmBookingChange(Action):
             events = book_or_move(dispatcher, tracker, int(change.split(":", 1)[1]))
         cleared = SlotSet("booking_change", None)
         return events if cleared in events else [*events, cleared]
-
-
-class ActionBookingStatus(Action):
-    """ "Is my booking still on?": the booking as stored (date, time, reference) first,
-    or that there is none in this conversation."""
-
-    def name(self) -> str:
-        return "action_booking_status"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        reference = tracker.get_slot("booking_reference")
-        if not reference:
-            dispatcher.utter_message(response="utter_review_no_booking")
-            return []
-        dispatcher.utter_message(
-            response="utter_review_status",
-            booking_reference=reference,
-            booking_starts=tracker.get_slot("booking_starts"),
-        )
-        return []

@@ -11,7 +11,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
-    ActionBookingStatus,
     ActionBookReview,
     ActionCancelReview,
     ActionConfirmBookingChange,
@@ -180,15 +179,21 @@ def test_a_cancellation_waits_for_a_yes(leads_db):
     assert messages[0]["response"] == "utter_review_cancelled"
 
 
-def test_the_status_states_the_stored_booking_or_that_there_is_none():
+def test_a_question_about_the_booking_states_it_before_any_times(leads_db):
+    setup(leads_db)
     _, messages = run(
-        ActionBookingStatus(),
-        tracker(intent="booking_status", booking_reference="ABCD2345", booking_starts="Tue 1 Dec"),
+        ActionOfferReview(),
+        tracker(
+            "is it still on?",
+            "move_booking",
+            imaging=["mri"],
+            booking_reference="ABCD2345",
+            booking_starts="Tue 1 Dec, 9:00 AM",
+        ),
     )
-    assert messages[0]["response"] == "utter_review_status"
+    assert messages[0]["response"] == "utter_review_move_offer"
     assert messages[0]["booking_reference"] == "ABCD2345"
-    _, messages = run(ActionBookingStatus(), tracker(intent="booking_status"))
-    assert messages[0]["response"] == "utter_review_no_booking"
+    assert messages[1]["response"] == "utter_review_more_times"
 
 
 @pytest.mark.parametrize(
