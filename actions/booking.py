@@ -209,9 +209,11 @@ def ask_change(dispatcher: CollectingDispatcher, tracker: Tracker, change: str) 
                 dispatcher.utter_message(response="utter_review_unavailable")
                 return []
             label = slot_label(slot)
-        dispatcher.utter_message(response="utter_review_confirm_move", new_starts=label, **current)
-    else:
-        dispatcher.utter_message(response="utter_review_confirm_cancel", **current)
+        dispatcher.utter_message(
+            response="utter_review_confirm_move", booking_new_starts=label, **current
+        )
+        return [SlotSet("booking_change", change), SlotSet("booking_new_starts", label)]
+    dispatcher.utter_message(response="utter_review_confirm_cancel", **current)
     return [SlotSet("booking_change", change)]
 
 

@@ -106,7 +106,7 @@ def test_booking_by_button_and_by_ordinal(leads_db):
     asked, messages = run(
         ActionBookReview(), tracker("the second one", offered_slot_ids=slot_ids[2:5], **current)
     )
-    assert asked == {"booking_change": f"move:{slot_ids[3]}"}
+    assert asked["booking_change"] == f"move:{slot_ids[3]}"
     assert messages[0]["response"] == "utter_review_confirm_move"
     with session_scope(leads_db) as session:
         assert [b.slot_id for b in session.get(Lead, lead).bookings] == [slot_ids[0]]
