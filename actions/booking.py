@@ -41,10 +41,31 @@ ORDINALS = {
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 
 
+# an MRI or CT named in any message ("had an mri in march"), unless denied ("no mri yet")
+_SCAN_SAID = re.compile(r"\b(mri|mris|ct|cat scan|ct scan|cts)\b", re.IGNORECASE)
+_SCAN_DENIED = re.compile(
+    r"\b(no|not|never|haven'?t|havent|hasn'?t|without|yet to)\b(?:\W+\w+){0,3}\W+$",
+    re.IGNORECASE,
+)
+
+
+def scan_said(text: str) -> bool:
+    """The message says the visitor has (or had) an MRI or CT scan."""
+    return any(
+        not _SCAN_DENIED.search(text[: match.start()]) for match in _SCAN_SAID.finditer(text)
+    )
+
+
 def scan_on_file(tracker: Tracker) -> bool:
-    """The intake says the visitor has had an MRI or CT."""
+    """The visitor has had an MRI or CT: the intake's answer, or said in any message, so
+    that a scan named in the first message is not asked about again at booking time."""
     imaging = tracker.get_slot("imaging")
-    return isinstance(imaging, list) and bool(SCAN_KINDS & set(imaging))
+    if isinstance(imaging, list):
+        return bool(SCAN_KINDS & set(imaging))
+    return any(
+        event.get("event") == "user" and scan_said(event.get("text") or "")
+        for event in tracker.events
+    )
 
 
 def review_requested(tracker: Tracker) -> bool:
@@ -119,6 +140,13 @@ class ActionOfferReview(Action):
             if intent == "another_time":
                 after = _last_offered_start(tracker)
                 return offer_review(dispatcher, after, response="utter_review_more_times")
+            if intent == "move_booking":
+                dispatcher.utter_message(
+                    response="utter_review_move_offer",
+                    booking_reference=tracker.get_slot("booking_reference"),
+                    booking_starts=tracker.get_slot("booking_starts"),
+                )
+                return offer_review(dispatcher, after=None, response="utter_review_more_times")
             return offer_review(dispatcher, after=None)
         except SQLAlchemyError as error:
             logger.error("review slots not read: %s", type(error).__name__)
@@ -160,44 +188,76 @@ class ActionBookReview(Action):
         if slot_id is None:
             dispatcher.utter_message(response="utter_review_pick_again")
             return []
-        factory = session_factory(settings().database_url)
-        now = utc_now()
         reference = tracker.get_slot("booking_reference")
-        try:
-            if reference:
-                booking = move(factory, int(lead_id), reference, slot_id, now)
-            else:
-                booking = book(factory, int(lead_id), slot_id, now)
-        except SlotTaken as taken:
-            dispatcher.utter_message(response="utter_review_taken")
-            return offer_review(dispatcher, None, slots=taken.alternatives)
-        except (SlotUnavailable, BookingNotFound):
-            dispatcher.utter_message(response="utter_review_unavailable")
-            return offer_review(dispatcher, after=None)
-        except (BookingError, SQLAlchemyError) as error:
-            logger.error("review not booked: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_review_failed")
-            return []
-        with session_scope(settings().database_url) as session:
-            slot = session.get(ReviewSlot, booking.slot_id)
-            label = slot_label(slot)
-        return self._booked(dispatcher, booking.reference, label)
+        if reference:
+            return ask_change(dispatcher, tracker, f"move:{slot_id}")
+        return book_or_move(dispatcher, tracker, slot_id)
 
-    @staticmethod
-    def _booked(dispatcher: CollectingDispatcher, reference: str, label: str) -> list[EventType]:
-        events: list[EventType] = [
-            SlotSet("booking_reference", reference),
-            SlotSet("booking_starts", label),
-            SlotSet("offered_slot_ids", None),
-        ]
+
+def ask_change(dispatcher: CollectingDispatcher, tracker: Tracker, change: str) -> list[EventType]:
+    """A move ("move:<slot id>") or a cancellation ("cancel") is made only once the
+    visitor says yes to it: one tap on a time, or one "cancel", must not change a
+    booking. The change waits in the booking_change slot."""
+    current = {
+        "booking_reference": tracker.get_slot("booking_reference"),
+        "booking_starts": tracker.get_slot("booking_starts"),
+    }
+    if change.startswith("move:"):
+        with session_scope(settings().database_url) as session:
+            slot = session.get(ReviewSlot, int(change.split(":", 1)[1]))
+            if slot is None:
+                dispatcher.utter_message(response="utter_review_unavailable")
+                return []
+            label = slot_label(slot)
         dispatcher.utter_message(
-            response="utter_review_booked", booking_reference=reference, booking_starts=label
+            response="utter_review_confirm_move", booking_new_starts=label, **current
         )
-        return events
+        return [SlotSet("booking_change", change), SlotSet("booking_new_starts", label)]
+    dispatcher.utter_message(response="utter_review_confirm_cancel", **current)
+    return [SlotSet("booking_change", change)]
+
+
+def book_or_move(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot_id: int
+) -> list[EventType]:
+    """Book the slot, or move the conversation's booking to it; a lost race offers the
+    next free slots."""
+    lead_id = tracker.get_slot("lead_id")
+    factory = session_factory(settings().database_url)
+    now = utc_now()
+    reference = tracker.get_slot("booking_reference")
+    try:
+        if reference:
+            booking = move(factory, int(lead_id), reference, slot_id, now)
+        else:
+            booking = book(factory, int(lead_id), slot_id, now)
+    except SlotTaken as taken:
+        dispatcher.utter_message(response="utter_review_taken")
+        return offer_review(dispatcher, None, slots=taken.alternatives)
+    except (SlotUnavailable, BookingNotFound):
+        dispatcher.utter_message(response="utter_review_unavailable")
+        return offer_review(dispatcher, after=None)
+    except (BookingError, SQLAlchemyError) as error:
+        logger.error("review not booked: %s", type(error).__name__)
+        dispatcher.utter_message(response="utter_review_failed")
+        return []
+    with session_scope(settings().database_url) as session:
+        label = slot_label(session.get(ReviewSlot, booking.slot_id))
+    dispatcher.utter_message(
+        response="utter_review_booked", booking_reference=booking.reference, booking_starts=label
+    )
+    return [
+        SlotSet("booking_reference", booking.reference),
+        SlotSet("booking_starts", label),
+        SlotSet("offered_slot_ids", None),
+        SlotSet("booking_change", None),
+    ]
 
 
 class ActionCancelReview(Action):
-    """Cancels the conversation's booking, which frees its slot for others."""
+    """Cancels the conversation's booking, which frees its slot for others: at once when
+    the visitor types it ("please cancel my review"), after a yes when they tap the
+    "Cancel it" button (one tap must not change a booking)."""
 
     def name(self) -> str:
         return "action_cancel_review"
@@ -209,14 +269,56 @@ class ActionCancelReview(Action):
         if lead_id is None or not reference:
             dispatcher.utter_message(response="utter_review_no_booking")
             return []
-        try:
-            cancel(session_factory(settings().database_url), int(lead_id), reference, utc_now())
-        except BookingNotFound:
-            dispatcher.utter_message(response="utter_review_no_booking")
-            return []
-        except SQLAlchemyError as error:
-            logger.error("review not cancelled: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_review_failed")
-            return []
-        dispatcher.utter_message(response="utter_review_cancelled", booking_reference=reference)
-        return [SlotSet("booking_reference", None), SlotSet("booking_starts", None)]
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        if text.startswith("/"):  # a tap on "Cancel it": asked first
+            return ask_change(dispatcher, tracker, "cancel")
+        return cancel_booking(dispatcher, tracker)  # typed: the visitor's own words
+
+
+def cancel_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Cancel the conversation's booking (the visitor said yes), which frees its slot."""
+    lead_id, reference = tracker.get_slot("lead_id"), tracker.get_slot("booking_reference")
+    if lead_id is None or not reference:
+        dispatcher.utter_message(response="utter_review_no_booking")
+        return [SlotSet("booking_change", None)]
+    try:
+        cancel(session_factory(settings().database_url), int(lead_id), reference, utc_now())
+    except BookingNotFound:
+        dispatcher.utter_message(response="utter_review_no_booking")
+        return [SlotSet("booking_change", None)]
+    except SQLAlchemyError as error:
+        logger.error("review not cancelled: %s", type(error).__name__)
+        dispatcher.utter_message(response="utter_review_failed")
+        return []
+    dispatcher.utter_message(response="utter_review_cancelled", booking_reference=reference)
+    return [
+        SlotSet("booking_reference", None),
+        SlotSet("booking_starts", None),
+        SlotSet("booking_change", None),
+    ]
+
+
+class ActionConfirmBookingChange(Action):
+    """The visitor's yes or no to a move or a cancellation asked about (ask_change)."""
+
+    def name(self) -> str:
+        return "action_confirm_booking_change"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        change = tracker.get_slot("booking_change") or ""
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent != "affirm":
+            dispatcher.utter_message(
+                response="utter_review_kept",
+                booking_reference=tracker.get_slot("booking_reference"),
+                booking_starts=tracker.get_slot("booking_starts"),
+            )
+            return [SlotSet("booking_change", None)]
+        if change == "cancel":
+            events = cancel_booking(dispatcher, tracker)
+        else:
+            events = book_or_move(dispatcher, tracker, int(change.split(":", 1)[1]))
+        cleared = SlotSet("booking_change", None)
+        return events if cleared in events else [*events, cleared]

@@ -18,8 +18,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.booking import offer_review, review_requested, scan_on_file
 from actions.common import ReadingFormValidation, clinic_profile, settings, utc_now
 from bot.db.session import session_scope
-from bot.intake.form import Reading
-from bot.lead_form import LEAD_FORM_SLOTS, contact_changes, contact_methods, read_message
+from bot.intake.form import Reading, looks_like_question
+from bot.lead_form import (
+    LEAD_FORM_SLOTS,
+    agrees_to_notice,
+    contact_changes,
+    contact_methods,
+    offer_opt_in_with_name,
+    read_message,
+)
 from bot.lead_form import required_slots as lead_required_slots
 from bot.leads import draft_from_slots, page_without_query, save_lead_reporting_new
 from bot.staff.notify import notice_enabled, send_in_background
@@ -33,6 +40,24 @@ METHOD_BUTTONS = {"call": "A phone call", "text": "A text message", "email": "An
 def lead_values(tracker: Tracker) -> dict[str, Any]:
     """The consent and contact answers so far."""
     return {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
+
+
+def unread_after_alarm(tracker: Tracker) -> list[str]:
+    """The previous message, when it came after consent and the safety rules answered
+    it (an urgent sign said with a name: "linda brooks. i've had a fever since ..."):
+    the form did not read it, so its details are read with this one."""
+    consented = False
+    previous: dict[str, Any] | None = None
+    last: dict[str, Any] | None = None
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "consent_given":
+            consented = event.get("value") is True
+        if event.get("event") == "user":
+            previous, last = (last if consented else None), event
+    intent = ((previous or {}).get("parse_data") or {}).get("intent") or {}
+    if previous is None or intent.get("name") != "urgent_symptom":
+        return []
+    return [previous.get("text") or ""]
 
 
 class ValidateLeadForm(ReadingFormValidation):
@@ -54,19 +79,46 @@ class ValidateLeadForm(ReadingFormValidation):
         self, text: str, intent: str | None, requested: str | None, tracker: Tracker
     ) -> Reading:
         values = lead_values(tracker)
+        if requested != "consent_given":
+            text = "\n".join([*unread_after_alarm(tracker), text])
         return read_message(text, intent, requested, values, utc_now(), settings().phone_region)
 
     def derived(self, slots: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
-        """With consent, the page the visitor chats from (widget metadata) is kept."""
-        if slots.get("consent_given") is not True:
-            return {}
-        metadata = (tracker.latest_message or {}).get("metadata") or {}
-        page = metadata.get("page") if isinstance(metadata, dict) else None
-        return {"source_page": page_without_query(page)}
+        """With consent, the page the visitor chats from (widget metadata) is kept; and
+        once a name and a way to reach the visitor are known, the lead is saved, so
+        that details already given are not lost if the visitor leaves before the last
+        question (the thanks and the review offer come when the form is complete)."""
+        derived: dict[str, Any] = {}
+        if slots.get("consent_given") is True:
+            metadata = (tracker.latest_message or {}).get("metadata") or {}
+            page = metadata.get("page") if isinstance(metadata, dict) else None
+            derived["source_page"] = page_without_query(page)
+        values = {**tracker.current_slot_values(), **slots, **derived}
+        if slots and draft_from_slots(tracker.sender_id, values) is not None:
+            derived.update(save_quietly(tracker.sender_id, values))
+        return derived
+
+
+class ActionAskContactName(Action):
+    """Asks for the name; while the call/text opt-in is open, it is offered with it as
+    buttons, so that one tap answers it and the name can be typed all the same."""
+
+    def name(self) -> str:
+        return "action_ask_contact_name"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        with_opt_in = offer_opt_in_with_name(lead_values(tracker))
+        dispatcher.utter_message(
+            response="utter_ask_contact_name_opt_in" if with_opt_in else "utter_ask_contact_name"
+        )
+        return []
 
 
 class ActionAskContactPoint(Action):
-    """Asks for a phone number, or for an email address when calls and texts are off."""
+    """Asks for a phone number (or an email), or for an email address when calls and
+    texts are off."""
 
     def name(self) -> str:
         return "action_ask_contact_point"
@@ -74,9 +126,9 @@ class ActionAskContactPoint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        opted_in = tracker.get_slot("contact_opt_in")
+        opted_out = tracker.get_slot("contact_opt_in") is False
         dispatcher.utter_message(
-            response="utter_ask_contact_phone" if opted_in else "utter_ask_contact_email"
+            response="utter_ask_contact_email" if opted_out else "utter_ask_contact_phone"
         )
         return []
 
@@ -119,6 +171,58 @@ def save_conversation_lead(
     if created and notice_enabled(settings()):
         send_in_background(settings(), lead_id, clinic_profile().name)
     return [SlotSet("lead_saved", True), SlotSet("lead_id", lead_id)]
+
+
+def save_quietly(conversation_id: str, slots: dict[str, Any]) -> dict[str, Any]:
+    """Save the lead mid-form; a failure is only logged (the form's end reports it)."""
+    draft = draft_from_slots(conversation_id, slots)
+    if draft is None:
+        return {}
+    try:
+        with session_scope(settings().database_url) as session:
+            lead, _ = save_lead_reporting_new(session, draft)
+            return {"lead_id": lead.id}
+    except SQLAlchemyError as error:
+        logger.error("lead not saved mid-form: %s", type(error).__name__)
+        return {}
+
+
+class ActionStartLeadForm(Action):
+    """Before the consent and contact form starts: a visitor who declined the notice
+    earlier is shown it again (consent is only ever the answer to the notice)."""
+
+    def name(self) -> str:
+        return "action_start_lead_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.get_slot("consent_given") is False:
+            return [SlotSet("consent_given", None)]
+        return []
+
+
+class ActionConsentInWords(Action):
+    """A privacy remark outside the form after a "no thanks": agreement in words
+    ("actually fine, you can keep my details") opens the form again, which shows the
+    notice to agree to (a rule); a privacy question is explained; a bare "yes" is not
+    understood."""
+
+    def name(self) -> str:
+        return "action_consent_in_words"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not looks_like_question(text) and agrees_to_notice(text):
+            return [SlotSet("consent_given", None)]
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        explained = intent == "consent_question"
+        dispatcher.utter_message(
+            response="utter_consent_explained" if explained else "utter_ask_rephrase"
+        )
+        return [SlotSet("consent_given", tracker.get_slot("consent_given"))]
 
 
 class ActionSaveLead(Action):

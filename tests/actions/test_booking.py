@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ActionBookReview, ActionCancelReview, ActionOfferReview
+from actions.booking import (
+    ActionBookReview,
+    ActionCancelReview,
+    ActionConfirmBookingChange,
+    ActionOfferReview,
+    scan_said,
+)
 from bot.booking import add_slots, book
 from bot.db.models import Lead
 from bot.db.session import session_factory, session_scope
@@ -90,17 +97,25 @@ def test_booking_by_button_and_by_ordinal(leads_db):
     assert len(slots["booking_reference"]) == 8
     assert messages[0]["response"] == "utter_review_booked"
     assert messages[0]["booking_reference"] == slots["booking_reference"]
-    # moving by "the second one" among the times offered
+    # moving by "the second one" among the times offered: asked first, moved on "yes"
+    current = {
+        "lead_id": lead,
+        "booking_reference": slots["booking_reference"],
+        "booking_starts": slots["booking_starts"],
+    }
+    asked, messages = run(
+        ActionBookReview(), tracker("the second one", offered_slot_ids=slot_ids[2:5], **current)
+    )
+    assert asked["booking_change"] == f"move:{slot_ids[3]}"
+    assert messages[0]["response"] == "utter_review_confirm_move"
+    with session_scope(leads_db) as session:
+        assert [b.slot_id for b in session.get(Lead, lead).bookings] == [slot_ids[0]]
     moved, _ = run(
-        ActionBookReview(),
-        tracker(
-            "the second one",
-            lead_id=lead,
-            offered_slot_ids=slot_ids[2:5],
-            booking_reference=slots["booking_reference"],
-        ),
+        ActionConfirmBookingChange(),
+        tracker("yes", "affirm", booking_change=asked["booking_change"], **current),
     )
     assert moved["booking_reference"] != slots["booking_reference"]
+    assert moved["booking_change"] is None
     with session_scope(leads_db) as session:
         booked = session.get(Lead, lead).bookings
         assert {(b.slot_id, b.status) for b in booked} == {
@@ -128,11 +143,78 @@ def test_cancel_frees_the_slot(leads_db):
     (lead, rival), slot_ids = setup(leads_db)
     slots, _ = run(ActionBookReview(), tracker(entities=entity(slot_ids[0]), lead_id=lead))
     cancelled, messages = run(
-        ActionCancelReview(),
+        ActionConfirmBookingChange(),
         tracker(
-            intent="cancel_booking", lead_id=lead, booking_reference=slots["booking_reference"]
+            intent="affirm",
+            lead_id=lead,
+            booking_reference=slots["booking_reference"],
+            booking_change="cancel",
         ),
     )
-    assert cancelled == {"booking_reference": None, "booking_starts": None}
+    assert cancelled == {"booking_reference": None, "booking_starts": None, "booking_change": None}
     assert messages[0]["response"] == "utter_review_cancelled"
     assert book(session_factory(leads_db), rival, slot_ids[0], datetime.now(timezone.utc))
+
+
+def test_a_cancellation_waits_for_a_yes(leads_db):
+    (lead, _), slot_ids = setup(leads_db)
+    booked, _ = run(ActionBookReview(), tracker(entities=entity(slot_ids[1]), lead_id=lead))
+    current = {"lead_id": lead, **{k: v for k, v in booked.items() if k != "booking_change"}}
+    asked, messages = run(
+        ActionCancelReview(), tracker("/cancel_booking", "cancel_booking", **current)
+    )
+    assert asked == {"booking_change": "cancel"}
+    assert messages[0]["response"] == "utter_review_confirm_cancel"
+    kept, messages = run(
+        ActionConfirmBookingChange(), tracker("no", "deny", booking_change="cancel", **current)
+    )
+    assert kept == {"booking_change": None}
+    assert messages[0]["response"] == "utter_review_kept"
+    with session_scope(leads_db) as session:
+        assert [b.status for b in session.get(Lead, lead).bookings] == ["active"]
+    done, messages = run(
+        ActionConfirmBookingChange(), tracker("yes", "affirm", booking_change="cancel", **current)
+    )
+    assert done["booking_reference"] is None
+    assert messages[0]["response"] == "utter_review_cancelled"
+
+
+def test_a_question_about_the_booking_states_it_before_any_times(leads_db):
+    setup(leads_db)
+    _, messages = run(
+        ActionOfferReview(),
+        tracker(
+            "is it still on?",
+            "move_booking",
+            imaging=["mri"],
+            booking_reference="ABCD2345",
+            booking_starts="Tue 1 Dec, 9:00 AM",
+        ),
+    )
+    assert messages[0]["response"] == "utter_review_move_offer"
+    assert messages[0]["booking_reference"] == "ABCD2345"
+    assert messages[1]["response"] == "utter_review_more_times"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("neck hurts, the ct last month showed a bulge", True),
+        ("got an MRI done in the spring", True),
+        ("no mri yet, only an xray", False),
+        ("i havent had a ct", False),
+    ],
+)
+def test_a_scan_named_in_any_message_is_known(text, said):
+    assert scan_said(text) is said
+
+
+def test_a_typed_cancellation_is_the_visitors_own_words(leads_db):
+    (lead, _), slot_ids = setup(leads_db)
+    booked, _ = run(ActionBookReview(), tracker(entities=entity(slot_ids[2]), lead_id=lead))
+    current = {"lead_id": lead, "booking_reference": booked["booking_reference"]}
+    done, messages = run(
+        ActionCancelReview(), tracker("please call off my review", "cancel_booking", **current)
+    )
+    assert done["booking_reference"] is None
+    assert messages[0]["response"] == "utter_review_cancelled"

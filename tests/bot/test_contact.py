@@ -110,3 +110,39 @@ def test_contact_methods(text, method):
 )
 def test_contact_times(text, time):
     assert parse_contact_time(text) == time
+
+
+def test_ways_of_contact_asked_for_and_refused():
+    from bot.contact import parse_contact_method, stated_methods
+
+    assert stated_methods("no texts please, ring me instead") == (["call"], {"text"})
+    assert stated_methods("mail is fine, i never pick up the phone") == (["email"], {"call"})
+    # a label of the detail given is not a preference
+    assert stated_methods("mobile 415 555 0100, email wen@example.org") == ([], set())
+    assert parse_contact_method("call or text, either") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("after 4pm suits", "afternoon"),
+        ("before 11 if you can", "morning"),
+        ("any weekday evening", "evening"),
+        ("at 9 am", "morning"),
+        ("whenever", "any"),
+        ("for 6 weeks now", None),
+    ],
+)
+def test_times_of_day_from_hours_and_words(text, time):
+    from bot.contact import parse_contact_time
+
+    assert parse_contact_time(text) == time
+
+
+def test_a_bad_number_is_an_attempt_and_a_good_one_is_not():
+    from bot.contact import phone_attempt
+
+    assert phone_attempt("its 415 55 01", "US")
+    assert phone_attempt("800-FLOWERS", "US")
+    assert not phone_attempt("415 555 0100", "US")
+    assert not phone_attempt("pain for 3 weeks", "US")

@@ -87,7 +87,7 @@ def test_an_email_only_contact_sets_the_method():
 def test_a_phone_without_the_opt_in_asks_for_an_email():
     values = {"consent_given": True, "contact_opt_in": False}
     reading = read("312 555 0142", "contact_point", **values)
-    assert reading.slots == {"contact_point": None}
+    assert reading.slots == {"contact_phone": "+13125550142", "contact_point": None}
     assert reading.responses == ["utter_contact_need_email"]
 
 
@@ -106,7 +106,7 @@ def test_methods_offered_follow_the_details_and_opt_in():
 
 
 def test_method_and_time():
-    values = {**CONSENTED, "contact_phone": "+13125550142"}
+    values = {**CONSENTED, "contact_phone": "+13125550142", "contact_point": "given"}
     assert read("text me", "contact_method", **values).slots == {"contact_method": "text"}
     assert read("email", "contact_method", **values).responses == ["utter_contact_help_method"]
     assert read("after work", "contact_time").slots == {"contact_time": "evening"}
@@ -116,7 +116,8 @@ def test_method_and_time():
 def test_a_correction_while_another_question_is_open():
     values = {**CONSENTED, "contact_email": "old@example.com"}
     reading = read("sorry, my email is new@example.com", "contact_time", **values)
-    assert reading.slots == {"contact_email": "new@example.com", "contact_point": "given"}
+    assert reading.slots["contact_email"] == "new@example.com"
+    assert reading.slots["contact_point"] == "given"
     assert reading.responses == ["utter_contact_updated"]
 
 
@@ -150,4 +151,49 @@ def test_a_name_the_classifier_reads_as_yes_or_no_is_still_a_name(name, intent):
 
 @pytest.mark.parametrize(("text", "intent"), [("no", "deny"), ("yes", "affirm"), ("skip", "skip")])
 def test_yes_no_and_skip_are_not_names(text, intent):
-    assert read(text, "contact_name", intent=intent).responses == ["utter_contact_help_name"]
+    reading = read(text, "contact_name", intent=intent, contact_opt_in=True)
+    assert reading.responses == ["utter_contact_help_name"]
+
+
+def test_one_message_gives_every_detail_whatever_was_asked():
+    reading = read(
+        "Wen Li 415 555 0100 wen.li@example.org text me, after 5",
+        "contact_name",
+        consent_given=True,
+    )
+    assert reading.slots["contact_name"] == "Wen Li"
+    assert reading.slots["contact_phone"] == "+14155550100"
+    assert reading.slots["contact_email"] == "wen.li@example.org"
+    assert reading.slots["contact_opt_in"] is True
+    assert reading.slots["contact_method"] == "text"
+    assert reading.slots["contact_time"] == "evening"
+
+
+def test_the_name_question_offers_the_opt_in_and_a_tap_answers_it():
+    assert read("/affirm", "contact_name", "affirm", consent_given=True).slots == {
+        "contact_opt_in": True
+    }
+    values = {"consent_given": True, "contact_name": "Wen Li", "contact_phone": "+14155550100"}
+    assert required_slots(values)[3] == "contact_opt_in"
+    assert "contact_opt_in" not in required_slots({**values, "contact_method": "email"})
+
+
+def test_no_email_beside_a_number_means_the_phone():
+    slots = read("415 555 0100 and i have no email", "contact_point", consent_given=True).slots
+    assert slots["contact_opt_in"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "agreed"),
+    [("alright, go ahead", True), ("hmm no, id rather not", False), ("no problem, fine", True)],
+)
+def test_consent_typed_in_words(text, agreed):
+    assert read(text, "consent_given", "inform").slots["consent_given"] is agreed
+
+
+def test_agreement_to_the_notice_after_declining_needs_its_words():
+    from bot.lead_form import agrees_to_notice
+
+    assert agrees_to_notice("ok fine, you may hold on to my details now")
+    assert not agrees_to_notice("ok")
+    assert not agrees_to_notice("i do not agree")
