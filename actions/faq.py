@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.faq.clinic_facts import reach_clinic_responses
-from bot.faq.questions import answer_topics, default_cues, follow_up_topics
+from bot.faq.questions import answer_topics, default_cues, follow_up_topics, mixes_medicines
 
 TOPIC_SLOT = "faq_topic"
 # what a message that is not a follow-up gets, by the intent that brought it here
@@ -70,7 +70,10 @@ class ActionAnswerFaq(Action):
         previous = tracker.get_slot(TOPIC_SLOT)
         cues = default_cues()
         if intent == "faq":
-            topics = answer_topics(text, *selected_topic(message), previous=previous, cues=cues)
+            mixed = mixes_medicines(message.get("clinical_concepts"))
+            topics = answer_topics(
+                text, *selected_topic(message), previous=previous, cues=cues, mixed=mixed
+            )
         else:
             topics = follow_up_topics(text, previous, cues=cues)
         if not topics:

@@ -42,22 +42,31 @@ def lead_values(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in LEAD_SLOTS}
 
 
+# the alarms whose message's contact details are read with the next message
+READ_AFTER_ALARM = frozenset({"urgent_symptom", "emergency"})
+
+
 def unread_after_alarm(tracker: Tracker) -> list[str]:
-    """The previous message, when it came after consent and the safety rules answered
-    it (an urgent sign said with a name: "linda brooks. i've had a fever since ..."):
-    the form did not read it, so its details are read with this one."""
+    """The earlier messages after consent that the safety rules answered instead of the
+    form (an urgent or emergency sign said with a name: "linda brooks. i've had a fever
+    since ..."): the form did not read them, so their details are read with this one,
+    before it, so that what the visitor says now wins. A crisis is not among them: no
+    lead questions follow a crisis."""
     consented = False
-    previous: dict[str, Any] | None = None
-    last: dict[str, Any] | None = None
+    unread: list[str] = []
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    latest = users[-1] if users else None
     for event in tracker.events:
         if event.get("event") == "slot" and event.get("name") == "consent_given":
             consented = event.get("value") is True
-        if event.get("event") == "user":
-            previous, last = (last if consented else None), event
-    intent = ((previous or {}).get("parse_data") or {}).get("intent") or {}
-    if previous is None or intent.get("name") != "urgent_symptom":
-        return []
-    return [previous.get("text") or ""]
+            if not consented:
+                unread = []
+        if event.get("event") != "user" or event is latest or not consented:
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in READ_AFTER_ALARM:
+            unread.append(event.get("text") or "")
+    return unread
 
 
 class ValidateLeadForm(ReadingFormValidation):

@@ -11,11 +11,15 @@ logic: the action (actions/faq.py) sends the answers and keeps the last topic in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from bot.intake.form import ANTIDEPRESSANTS
 
 CUES_FILE = Path(__file__).with_name("cues.yml")
 # topics answered from cue words only, by a response of their own rather than a trained
@@ -23,6 +27,8 @@ CUES_FILE = Path(__file__).with_name("cues.yml")
 OWN_RESPONSES = {"boxed_warning": "utter_faq_boxed_warning"}
 # answers sent for one message at most: enough for "X and Y and Z", short on a phone
 MAX_ANSWERS = 3
+# the topic of combining medicines
+MIXING = "mixing"
 # below this, the classifier's pick for a one-question message gives way to a cue
 WEAK_CONFIDENCE = 0.5
 # a follow-up is short; a longer message is a question in its own right
@@ -99,12 +105,21 @@ def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP_OPENER.search(text) or ANAPHORA.search(text))
 
 
+def mixes_medicines(concepts: Iterable[Mapping[str, Any]] | None) -> bool:
+    """Whether a message names an antidepressant together with another medicine (the
+    concept patterns' reading, so "ibuprofeno" or "tylenol" count as well): whatever it
+    asks, the answer it needs is the one about combining them."""
+    named = {c.get("value") for c in concepts or () if c.get("type") == "medication"}
+    return bool(named & ANTIDEPRESSANTS) and bool(named - ANTIDEPRESSANTS)
+
+
 def answer_topics(
     text: str,
     classified: str | None,
     confidence: float,
     previous: str | None = None,
     cues: Cues | None = None,
+    mixed: bool = False,
 ) -> list[str]:
     """The topics to answer for a message the classifier read as a FAQ question.
 
@@ -112,13 +127,16 @@ def answer_topics(
     message adds the topic its cues name. For a message of one question, a decisive
     topic's cues win over any pick ("tramadol with my cymbalta?"); the topic its cues
     name wins over a weak pick ("i take warfarin too, does that matter") and over any
-    pick when the message follows up on another answer ("and is it approved?").
+    pick when the message follows up on another answer ("and is it approved?"). A
+    message that ``mixed`` medicines (``mixes_medicines``) is asked about combining them.
     """
     cues = cues or default_cues()
     questions = split_questions(text)
     topics: list[str] = [classified] if classified else []
     if len(questions) <= 1:
         found = cues.topics_in(text)
+        if mixed and MIXING not in found:
+            found.insert(0, MIXING)
         weak = confidence < WEAK_CONFIDENCE or bool(previous and is_follow_up(text))
         decisive = [topic for topic in found if topic in cues.decisive]
         if decisive and classified not in decisive:
@@ -132,6 +150,8 @@ def answer_topics(
             continue
         if QUESTION_LIKE.search(question) or not topics:
             topics.append(found[0])
+    if mixed and MIXING not in topics:
+        topics = [MIXING, *topics]
     return topics[:MAX_ANSWERS]
 
 

@@ -60,6 +60,9 @@ DECLINED_INTENTS = frozenset(
         "other_language",
     }
 )
+# Requests that leave the intake for the contact form or the booking when the message
+# answers nothing ("can i just book the review"); with an answer in it, it is recorded.
+LEAVING_INTENTS = frozenset({"request_review", "request_callback"})
 # An urgent sign said within an answer ("no diagnosis, but I had cancer"): the answers
 # are recorded and the alarm's response comes first, then the next question. A message
 # with no answer in it is declined, and the urgent rule answers it.
@@ -246,6 +249,8 @@ def read_message(
         return Reading()
     said = mentions(text)
     stated = stated_answers(text, said, values, today, asked=requested_slot)
+    if intent in LEAVING_INTENTS and not stated:
+        return Reading()
     if requested_slot is None:
         return Reading(slots=_news(stated, values, correcting=False))
     if requested_slot == "intake_confirmed":

@@ -11,7 +11,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
-from actions.leads import ActionSaveLead, ActionUpdateContact, ValidateLeadForm
+from actions.leads import (
+    ActionSaveLead,
+    ActionUpdateContact,
+    ValidateLeadForm,
+    unread_after_alarm,
+)
 from bot.booking import add_slots
 from bot.db.session import session_scope
 from bot.leads import CONSENT_NOTICE_VERSION, list_leads
@@ -140,3 +145,24 @@ def test_a_new_email_after_saving_updates_the_lead(leads_db):
 def test_an_unclear_update_says_how(leads_db, text):
     _, messages = run(ActionUpdateContact(), tracker(text, **CONTACT))
     assert [m["response"] for m in messages] == ["utter_contact_update_unclear"]
+
+
+def _after_consent(alarm: str) -> Tracker:
+    t = tracker("my wife is taking me in now")
+    t.events = [
+        {"event": "slot", "name": "consent_given", "value": True},
+        {"event": "user", "text": "its Jo Marsh. and my legs both went numb", "parse_data": {
+            "intent": {"name": alarm}}},
+        {"event": "user", "text": "my wife is taking me in now", "parse_data": {
+            "intent": {"name": "inform"}}},
+    ]  # fmt: skip
+    return t
+
+
+@pytest.mark.parametrize("alarm", ["emergency", "urgent_symptom"])
+def test_details_said_with_an_alarm_are_read_with_the_next_message(alarm):
+    assert unread_after_alarm(_after_consent(alarm)) == ["its Jo Marsh. and my legs both went numb"]
+
+
+def test_nothing_said_with_a_crisis_is_read_for_the_lead():
+    assert unread_after_alarm(_after_consent("crisis")) == []

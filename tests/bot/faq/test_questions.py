@@ -10,6 +10,7 @@ from bot.faq.questions import (
     default_cues,
     follow_up_topics,
     is_follow_up,
+    mixes_medicines,
     split_questions,
 )
 
@@ -100,3 +101,18 @@ def test_no_follow_up_without_an_answer_before_or_for_a_long_message():
 def test_a_pain_reliever_named_with_the_medicine_asks_about_combining_them():
     text = "my duloxetine plus some naproxen for the flare, how much is ok"
     assert answer_topics(text, "dose", 0.95) == ["mixing"]
+
+
+def test_an_antidepressant_with_another_medicine_asks_about_mixing():
+    concepts = [
+        {"type": "medication", "value": "duloxetine"},
+        {"type": "medication", "value": "nsaid"},
+    ]
+    assert mixes_medicines(concepts)
+    assert answer_topics("is it ok for the pain", "dose", 0.9, mixed=True) == ["mixing"]
+
+
+def test_one_medicine_alone_is_no_mixing():
+    assert not mixes_medicines([{"type": "medication", "value": "duloxetine"}])
+    assert not mixes_medicines([{"type": "medication", "value": "nsaid"}])
+    assert not mixes_medicines(None)

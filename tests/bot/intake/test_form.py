@@ -675,3 +675,13 @@ def test_a_side_corrected_at_the_summary_keeps_the_spread():
     )
     assert reading.slots["intake_details"] == {"side": "right"}
     assert "pain_radiates" not in reading.slots
+
+
+def test_a_request_to_book_with_no_answer_leaves_the_intake():
+    assert read("can we just book the review now", "pain_radiates", "request_review").declined
+    assert read("could someone phone me instead", "pain_score", "request_callback").declined
+
+
+def test_a_request_to_book_that_answers_is_recorded():
+    reading = read("about 3 months, can i book a review", "pain_duration", "request_review")
+    assert not reading.declined
