@@ -77,7 +77,8 @@ def herniated_disc_visitor(
     # the widget learns which question this is, to send the answer back as metadata
     marker = {"consent_question": "consent_given", "notice_version": NOTICE}
     assert marker in [r.get("custom") for r in done]
-    assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_opt_in")]
+    # the name is asked first, with the call/text opt-in offered beside it as buttons
+    assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_name_opt_in")]
     assert texts(say(settings, sender, "/affirm")) == [r("utter_ask_contact_name")]
     assert texts(say(settings, sender, name)) == [r("utter_ask_contact_phone")]
     methods = say(settings, sender, "(312) 555-0142")
