@@ -73,7 +73,7 @@ def chat_until_saved(settings: Settings, visitor: Visitor, domain, clinic) -> No
     for reply in ["no", "3 months", "6", "none of these", "an mri last year", "physical therapy"]:
         answer(reply)
     assert answer("/affirm")[:2] == [r("utter_intake_done"), r("utter_ask_consent_given")]
-    assert answer("/affirm") == [r("utter_ask_contact_opt_in")]
+    assert answer("/affirm") == [r("utter_ask_contact_name_opt_in")]
     assert answer("/affirm") == [r("utter_ask_contact_name")]
     assert answer(visitor.name) == [r("utter_ask_contact_phone")]
     answer(visitor.phone_typed)
