@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import yaml
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
@@ -20,26 +19,19 @@ from actions.booking import (
 from bot.booking import add_slots, book
 from bot.db.models import Lead
 from bot.db.session import session_factory, session_scope
+from tests.actions.trackers import listening_tracker
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def tracker(text="", intent="choose_slot", entities=(), events=(), **slots):
-    return Tracker(
-        sender_id="conversation-7",
-        slots=slots,
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 1.0},
-            "entities": list(entities),
-        },
-        events=list(events),
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": list(entities),
+    }
+    return listening_tracker("conversation-7", slots, message, events)
 
 
 def run(action, t):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswerFaq, ActionReachClinic
+from tests.actions.trackers import listening_tracker
 
 
 def tracker(text, intent, topic=None, selected=None, confidence=0.9, events=(), **slots):
@@ -19,16 +19,8 @@ def tracker(text, intent, topic=None, selected=None, confidence=0.9, events=(), 
                 "response": {"intent_response_key": f"faq/{selected}", "confidence": confidence}
             }
         }
-    return Tracker(
-        sender_id="visitor",
-        slots={"faq_topic": topic, "lead_saved": False, "in_crisis": False, **slots},
-        latest_message=message,
-        events=list(events),
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    slots = {"faq_topic": topic, "lead_saved": False, "in_crisis": False, **slots}
+    return listening_tracker("visitor", slots, message, events)
 
 
 def run(action, t):
