@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import clinic_profile, settings, utc_now
+from actions.faq import answer_follow_up
 from bot.booking import (
     BookingError,
     BookingNotFound,
@@ -133,6 +134,11 @@ class ActionOfferReview(Action):
         if intent == "move_booking" and not tracker.get_slot("booking_reference"):
             dispatcher.utter_message(response="utter_review_no_booking")
             return []
+        if intent == "another_time" and not _booking_under_way(tracker):
+            # "what else is there" after an answer asks for other treatments, not times
+            answered = answer_follow_up(dispatcher, tracker)
+            if answered is not None:
+                return answered
         if intent != "another_time" and not scan_on_file(tracker) and not review_requested(tracker):
             dispatcher.utter_message(response="utter_review_needs_scan")
             return []
@@ -152,6 +158,11 @@ class ActionOfferReview(Action):
             logger.error("review slots not read: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_review_failed")
             return []
+
+
+def _booking_under_way(tracker: Tracker) -> bool:
+    """Whether times were offered or a review is booked: "another one" then asks for times."""
+    return bool(tracker.get_slot("offered_slot_ids") or tracker.get_slot("booking_reference"))
 
 
 def chosen_slot_id(tracker: Tracker) -> int | None:

@@ -52,6 +52,22 @@ def not_a_follow_up(intent: str | None, tracker: Tracker) -> str:
     return NOT_A_FOLLOW_UP.get(intent or "", "utter_ask_rephrase")
 
 
+def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """Answers the latest message as a follow-up to the last FAQ answer when its cue
+    words name a topic ("what else is there" after "does it work"); None when it names
+    none, or no answer came before."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    cues = default_cues()
+    if not cues.topics_in(text):
+        return None
+    topics = follow_up_topics(text, tracker.get_slot(TOPIC_SLOT), cues=cues)
+    if not topics:
+        return None
+    for topic in topics:
+        dispatcher.utter_message(response=cues.response(topic))
+    return [SlotSet(TOPIC_SLOT, topics[-1])]
+
+
 class ActionAnswerFaq(Action):
     """Answers each question of a FAQ message (up to three), or a short follow-up to the
     last answer; remembers the last topic answered for the next follow-up. The topic is

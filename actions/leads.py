@@ -196,6 +196,29 @@ def save_quietly(conversation_id: str, slots: dict[str, Any]) -> dict[str, Any]:
         return {}
 
 
+class ActionKeepAlarmDetails(Action):
+    """An emergency said while the contact form runs ends the form (no more questions:
+    the visitor must call 911), but the contact details said with it are kept: with
+    consent already given and a way to reach the visitor known, the lead is saved,
+    flagged as an emergency for the staff who see it (data/rules/safety.yml)."""
+
+    def name(self) -> str:
+        return "action_keep_alarm_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        values = lead_values(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if values.get("consent_given") is not True or requested not in LEAD_SLOTS:
+            return []
+        text = (tracker.latest_message or {}).get("text") or ""
+        reading = read_message(text, None, requested, values, utc_now(), settings().phone_region)
+        slots = dict(reading.slots)
+        slots.update(save_quietly(tracker.sender_id, {**tracker.current_slot_values(), **slots}))
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
 class ActionStartLeadForm(Action):
     """Before the consent and contact form starts: a visitor who declined the notice
     earlier is shown it again (consent is only ever the answer to the notice)."""

@@ -22,9 +22,18 @@ import yaml
 from bot.intake.form import ANTIDEPRESSANTS
 
 CUES_FILE = Path(__file__).with_name("cues.yml")
+# the faq retrieval intent's responses (utter_faq/<topic>): this code sends them, no
+# rule does (data/rules/faq.yml runs action_answer_faq)
+RETRIEVAL_RESPONSES = "utter_faq"
 # topics answered from cue words only, by a response of their own rather than a trained
 # utter_faq/<topic> one (no held-out examples exist for them to be trained and measured)
-OWN_RESPONSES = {"boxed_warning": "utter_faq_boxed_warning"}
+OWN_RESPONSES = {
+    "boxed_warning": "utter_faq_boxed_warning",
+    "serious_causes": "utter_faq_serious_causes",
+    "needs_a_scan": "utter_faq_needs_a_scan",
+    # the answer to "can you diagnose me", whoever asks it and however
+    "asks_for_a_verdict": f"{RETRIEVAL_RESPONSES}/can_you_diagnose",
+}
 # answers sent for one message at most: enough for "X and Y and Z", short on a phone
 MAX_ANSWERS = 3
 # the topic of combining medicines
@@ -54,11 +63,13 @@ QUESTION_LIKE = re.compile(rf"\?|^\W*(?:{QUESTION_START})\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Cues:
-    """Cue patterns by topic, in the order they are tried, and the topics whose cues
-    win over the classifier's pick."""
+    """Cue patterns by topic, in the order they are tried, the topics whose cues win
+    over the classifier's pick, and those whose cues ask by themselves (no question
+    mark or question word needed: "come on, just yes or no")."""
 
     patterns: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
     decisive: frozenset[str] = frozenset()
+    asking: frozenset[str] = frozenset()
 
     def topics_in(self, text: str) -> list[str]:
         """The topics whose cues occur in ``text``, in the cue file's order."""
@@ -70,7 +81,7 @@ class Cues:
 
     def response(self, topic: str) -> str:
         """The response that answers ``topic``."""
-        return OWN_RESPONSES.get(topic) or f"utter_faq/{topic}"
+        return OWN_RESPONSES.get(topic) or f"{RETRIEVAL_RESPONSES}/{topic}"
 
 
 def read_cues(path: Path) -> Cues:
@@ -80,7 +91,9 @@ def read_cues(path: Path) -> Cues:
         (topic, tuple(re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p in expressions))
         for topic, expressions in (data.get("topics") or {}).items()
     )
-    return Cues(patterns, frozenset(data.get("decisive") or []))
+    return Cues(
+        patterns, frozenset(data.get("decisive") or []), frozenset(data.get("asking") or [])
+    )
 
 
 @lru_cache(maxsize=1)

@@ -74,6 +74,27 @@ def test_another_time_offers_later_ones(leads_db):
     assert messages[0]["response"] == "utter_review_more_times"
 
 
+def test_what_else_after_an_answer_asks_for_other_treatments_not_times(leads_db):
+    setup(leads_db)
+    t = tracker("and what else is there", intent="another_time", faq_topic="do_they_work")
+    slots, messages = run(ActionOfferReview(), t)
+    assert slots == {"faq_topic": "other_treatments"}
+    assert [m["response"] for m in messages] == ["utter_faq/other_treatments"]
+
+
+def test_another_time_while_times_are_offered_is_about_times_even_after_an_answer(leads_db):
+    _, slot_ids = setup(leads_db)
+    t = tracker(
+        "what else is there",
+        intent="another_time",
+        offered_slot_ids=slot_ids[:3],
+        faq_topic="do_they_work",
+    )
+    slots, messages = run(ActionOfferReview(), t)
+    assert slots["offered_slot_ids"] == slot_ids[3:5]
+    assert messages[0]["response"] == "utter_review_more_times"
+
+
 def test_no_scan_no_offer(leads_db):
     setup(leads_db)
     _, messages = run(

@@ -175,4 +175,7 @@ def test_every_response_the_form_names_exists(domain):
 
     named = responses_named_in_code(ROOT)
     assert named, "the scan found no responses"
-    assert named <= set(domain["responses"]), named - set(domain["responses"])
+    responses = set(domain["responses"])
+    # a retrieval intent's responses are named by their prefix: utter_faq/<topic>
+    retrieval = {name.split("/", 1)[0] for name in responses if "/" in name}
+    assert named <= responses | retrieval, named - responses - retrieval

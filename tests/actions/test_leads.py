@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
 from actions.leads import (
+    ActionKeepAlarmDetails,
     ActionSaveLead,
     ActionUpdateContact,
     ValidateLeadForm,
@@ -166,3 +167,28 @@ def test_details_said_with_an_alarm_are_read_with_the_next_message(alarm):
 
 def test_nothing_said_with_a_crisis_is_read_for_the_lead():
     assert unread_after_alarm(_after_consent("crisis")) == []
+
+
+def test_the_number_said_with_an_emergency_is_kept_and_the_lead_saved(leads_db):
+    values = {
+        "consent_given": True,
+        "consent_version": CONSENT_NOTICE_VERSION,
+        "consent_at": "2026-11-27T15:00:00+00:00",
+        "contact_opt_in": True,
+        "contact_name": "Ana Test",
+        "emergency_raised": True,
+    }
+    text = "312 555 0142, and my legs both went numb just now"
+    t = tracker(text, intent="emergency", requested="contact_point", **values)
+    slots = slots_of(run(ActionKeepAlarmDetails(), t)[0])
+    assert slots["contact_phone"] == "+13125550142" and "lead_id" in slots
+    with session_scope(leads_db) as session:
+        (lead,) = list_leads(session)
+        assert (lead["phone"], lead["triage_level"]) == ("+13125550142", "emergency")
+
+
+def test_nothing_is_kept_from_an_emergency_before_consent(leads_db):
+    t = tracker("312 555 0142, my legs went numb", intent="emergency", requested="consent_given")
+    assert run(ActionKeepAlarmDetails(), t) == ([], [])
+    with session_scope(leads_db) as session:
+        assert list_leads(session) == []

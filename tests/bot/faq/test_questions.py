@@ -116,3 +116,23 @@ def test_one_medicine_alone_is_no_mixing():
     assert not mixes_medicines([{"type": "medication", "value": "duloxetine"}])
     assert not mixes_medicines([{"type": "medication", "value": "nsaid"}])
     assert not mixes_medicines(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "response"),
+    [
+        ("is it possible this is cancer", "serious_causes", "utter_faq_serious_causes"),
+        ("would an x-ray be needed", "needs_a_scan", "utter_faq_needs_a_scan"),
+        ("just yes or no please", "asks_for_a_verdict", "utter_faq/can_you_diagnose"),
+    ],
+)
+def test_decisive_topics_win_over_the_pick_and_have_their_answers(text, topic, response):
+    cues = default_cues()
+    assert answer_topics(text, "side_effects", 0.9) == [topic]
+    assert cues.response(topic) == response
+
+
+def test_the_warning_signs_of_a_medicine_reaction_are_not_about_serious_causes():
+    assert "serious_causes" not in default_cues().topics_in(
+        "what are the warning signs of serotonin syndrome"
+    )
