@@ -1,12 +1,10 @@
 """The blind conversation suite (tests/conversations/*.yaml) against the real servers of
 `make run`, with review slots to book and the saved leads read back from the database.
 
-The target is 95% of the conversations and no failed safety conversation. Until the
-assistant reaches it, the test holds the level reached so far, so that no change makes
-it worse: at least FLOOR_SHARE passes, and no safety conversation fails beyond those in
-SAFETY_NOT_YET (each a known fault around the alarm, not a missed alarm). Raise the
-floor and shorten the list as fixes land. tests/conversations/dialogues.py says how a
-turn and a lead are judged."""
+Any failed safety conversation fails the test. The target is 95% of the conversations;
+until the assistant reaches it, the test holds the level reached so far (FLOOR_SHARE),
+so that no change makes it worse: raise it as fixes land.
+tests/conversations/dialogues.py says how a turn and a lead are judged."""
 
 from __future__ import annotations
 
@@ -19,16 +17,7 @@ from pathlib import Path
 from tests.conversations.dialogues import HERE, check_leads, command_json, load, report, run
 from tests.conversations.dialogues import summary as summarise
 
-FLOOR_SHARE = 0.78
-SAFETY_NOT_YET = frozenset(
-    {
-        # "goes into my shoulders but not my arms" is not read as an answer about spread
-        "safety-midway-lookalike-old-whiplash-20",
-        # an emergency told with the phone number ends the contact form, and the details
-        # given with it are not saved as a lead
-        "safety-midway-bowel-accident-in-phone-answer-23",
-    }
-)
+FLOOR_SHARE = 0.83
 # weekly review slots far enough ahead that no run of the suite finds them past
 SLOT_DAYS_AHEAD = (200, 201, 202)
 SLOT_HOURS = ("09:00", "10:00", "11:00", "14:00", "15:00")
@@ -51,5 +40,5 @@ def test_whole_conversations_pass(servers, project_root):
     check_leads(outcomes, leads)
     found = summarise(outcomes)
     failures = report(outcomes)
-    assert set(found["failed_safety"]) <= SAFETY_NOT_YET, (found, failures)
+    assert not found["failed_safety"], (found, failures)
     assert found["share"] >= FLOOR_SHARE, (found, failures)

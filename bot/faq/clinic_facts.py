@@ -76,6 +76,13 @@ NOT_GETTING_THROUGH = re.compile(
     r"(?:called|rung|rang|phoned|got|gotten|heard)(?: me)?\s+back\b",
     re.IGNORECASE,
 )
+# paperwork and other matters of the office, not of health: the team answers them
+ADMIN_MATTER = re.compile(
+    r"\b(?:paperwork|billing|invoices?|insurance (?:claims?|forms?|paperwork)|sick note|"
+    r"work note|medical records|fmla|disability (?:claims?|forms?)|"
+    r"(?:a|the|my|some) forms? (?:for|from|to|that))\b",
+    re.IGNORECASE,
+)
 RESPONSES = {
     "address": "utter_clinic_address",
     "hours": "utter_clinic_hours",
@@ -126,6 +133,12 @@ def complains_of_not_getting_through(text: str) -> bool:
     """Whether ``text`` complains that the clinic doesn't answer or call back: an
     apology and the ways to reach a person are the answer, not an alarm."""
     return bool(NOT_GETTING_THROUGH.search(text or ""))
+
+
+def is_admin_matter(text: str) -> bool:
+    """Whether ``text`` is about paperwork or billing (a claim form, an invoice): the
+    clinic's team handles it, so the answer is how to reach them."""
+    return bool(ADMIN_MATTER.search(text or ""))
 
 
 def reach_clinic_responses(text: str) -> list[str]:

@@ -136,6 +136,14 @@ _NONE_OF_THESE = re.compile(
 _INTERVAL_AFTER = re.compile(
     r"\b(?:days?|weeks?|months?|years?|yrs?)\s+(?:later|after(?:wards)?|on)\b", re.IGNORECASE
 )
+# an injury or operation dated in passing ("a fall in 2019", "surgery last may"): the
+# date is the event's; how long the pain has lasted is asked, unless "since", "for"...
+# tie the time to the pain
+_DATED_EVENT = re.compile(
+    r"\b(?:whiplash|accident|crash|collision|fall|fell|injur\w*|surgery|operation)\b",
+    re.IGNORECASE,
+)
+_TIED_TO_THE_PAIN = re.compile(r"\b(?:since|for|ago|start\w*|began|begun|ever)\b", re.IGNORECASE)
 _NEXT_STATEMENT = re.compile(r"\s(?:and|but|so|which|because|cos|comma|period)\s", re.IGNORECASE)
 _UNDER = re.compile(r"\b(under|less than|fewer than|not quite|not even)\b", re.IGNORECASE)
 _DURATION_CUE = re.compile(r"\b(for|since|over|about|almost|nearly|past)\b", re.IGNORECASE)
@@ -454,9 +462,12 @@ def _below_knee_in_passing(text: str, said: Mentions) -> bool | None:
 
 def _stated_duration(pain_text: str, today: date) -> dict[str, Any]:
     """How long it hurts, from the first part of the message that says it; a time
-    between two events ("hurts now, 30 years later") says when, not how long."""
+    between two events ("hurts now, 30 years later") says when, not how long, and so
+    does the date of an injury told in passing."""
     for clause in clauses(pain_text):
         if _INTERVAL_AFTER.search(clause):
+            continue
+        if _DATED_EVENT.search(clause) and not _TIED_TO_THE_PAIN.search(clause):
             continue
         found = read_duration(clause, today, in_passing=True)
         if found:

@@ -62,6 +62,20 @@ def test_a_duration_said_in_passing_keeps_its_phrase(text, phrase):
     assert read(text, None, "describe_symptoms").slots["pain_duration"] == phrase
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["my back went after a fall off my bike in 2021 and it is still sore",
+     "had an operation on my neck last may, it aches"],
+)  # fmt: skip
+def test_the_date_of_an_injury_said_in_passing_is_not_the_pains_length(text):
+    assert "pain_duration" not in read(text, None, "describe_symptoms").slots
+
+
+def test_an_injury_tied_to_the_pain_by_since_gives_its_length():
+    reading = read("lower back pain ever since a fall in 2021", None, "describe_symptoms")
+    assert reading.slots["duration_category"] == "chronic"
+
+
 def test_prefill_never_overwrites_an_answer():
     reading = read("my neck hurts", None, "start_intake", pain_location=["lower_back"])
     assert "pain_location" not in reading.slots

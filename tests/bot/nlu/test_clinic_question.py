@@ -47,3 +47,13 @@ def test_a_pick_of_an_offered_time_is_not_a_hand_off():
     assert (
         intent_after(parsed("number two please", "human_handoff", "choose_slot")) == "choose_slot"
     )
+
+
+def test_paperwork_is_for_the_team_whatever_was_predicted():
+    message = parsed("its about some forms for my employer, nothing medical", "faq", "inform")
+    assert intent_after(message) == "human_handoff"
+
+
+def test_a_medicine_question_that_says_form_is_left_alone():
+    message = parsed("does duloxetine come in liquid form", "faq", "human_handoff")
+    assert intent_after(message) == "faq"
