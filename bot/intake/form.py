@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.intake import answers
 from bot.intake.mentions import SPINE_LOCATIONS, Mentions, mentions
+from bot.intake.spelling import clean_answer
 
 SKIPPED = "skipped"
 NONE = "none"
@@ -240,9 +241,10 @@ def read_message(
     Whatever question was asked, every answer the message states is recorded: visitors
     answer ahead, several questions at once, or correct an earlier answer in passing. A
     question the message does not answer is asked again once; after a second miss it is
-    skipped, so the intake never loops on it.
+    skipped, so the intake never loops on it. Typing slips and emoji are read through
+    (bot/intake/spelling.py); the safety screen has already read the message as typed.
     """
-    text = text or ""
+    text = clean_answer(text or "")
     if intent in ANSWERED_WITH_ALARM:
         return _with_alarm(ANSWERED_WITH_ALARM[intent], text, requested_slot, values, today)
     if intent in DECLINED_INTENTS:

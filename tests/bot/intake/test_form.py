@@ -685,3 +685,19 @@ def test_a_request_to_book_with_no_answer_leaves_the_intake():
 def test_a_request_to_book_that_answers_is_recorded():
     reading = read("about 3 months, can i book a review", "pain_duration", "request_review")
     assert not reading.declined
+
+
+# --- typing slips and emoji ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "expected"),
+    [
+        ("lowr \U0001f447 back", "pain_location", {"pain_location": ["lower_back"]}),
+        ("nothing diagnsed", "condition", {"condition": ["back_pain"]}),
+        ("it doesnt go dwn my arm", "pain_radiates", {"pain_radiates": [NONE]}),
+        ("abt 4", "pain_score", {"pain_score": 4}),
+    ],
+)
+def test_answers_with_slips_are_read(text, slot, expected):
+    assert read(text, slot, pain_location=["lower_back"]).slots == expected
