@@ -48,6 +48,8 @@ DETAILS = "intake_details"
 REASKED = "intake_reasked"
 NOTED_OTHER = "utter_intake_noted_other"
 MOVING_ON = "utter_intake_moving_on"
+DURATION = "pain_duration"
+ROUGH_DURATION = "utter_intake_ask_rough_duration"
 # Intents the form never reads as an answer: rules answer them (stop, alarms first).
 DECLINED_INTENTS = frozenset(
     {
@@ -625,7 +627,11 @@ def duration_phrase(text: str, today: date) -> str:
 def _read_duration(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
-    slots = read_duration(_by_topic(text).get("pain") or text, today)
+    pain_text = _by_topic(text).get("pain") or text
+    slots = read_duration(pain_text, today)
+    if slots and answers.only_a_long_time(pain_text, today) and values.get(REASKED) != DURATION:
+        # "ages": asked once for a rough figure; said again, it stands (over a year)
+        return Reading(slots={DURATION: None, REASKED: DURATION}, responses=[ROUGH_DURATION])
     if slots:
         return Reading(slots=slots)
     if _skipped(text, intent):

@@ -16,6 +16,7 @@ from actions.intake import (
     ActionAskIntakeConfirmed,
     ActionEndIntake,
     ActionOfferIntake,
+    ActionRouteReview,
     ActionStartIntake,
     ValidateIntakeForm,
 )
@@ -176,3 +177,11 @@ def test_every_response_the_form_names_exists(domain):
     named = responses_named_in_code(ROOT)
     assert named, "the scan found no responses"
     assert named <= set(domain["responses"]), named - set(domain["responses"])
+
+
+def test_a_review_before_the_intake_is_routed_to_its_questions(domain):
+    route = ActionRouteReview()
+    events, responses = run(route, tracker("please check my mri", "request_review"), domain)
+    assert (events, responses) == ([SlotSet("review_intake_first", True)], [])
+    done = tracker("please check my mri", "request_review", intake_status="completed")
+    assert run(route, done, domain)[0] == [SlotSet("review_intake_first", False)]

@@ -701,3 +701,17 @@ def test_a_request_to_book_that_answers_is_recorded():
 )
 def test_answers_with_slips_are_read(text, slot, expected):
     assert read(text, slot, pain_location=["lower_back"]).slots == expected
+
+
+def test_a_long_time_without_a_figure_is_asked_once_for_a_rough_estimate():
+    first = read("oh ages", "pain_duration")
+    assert first.slots == {"pain_duration": None, "intake_reasked": "pain_duration"}
+    assert first.responses == ["utter_intake_ask_rough_duration"]
+    again = read("honestly forever", "pain_duration", intake_reasked="pain_duration")
+    assert again.slots["duration_category"] == "chronic"
+    assert again.responses == []
+
+
+@pytest.mark.parametrize("text", ["since i was a teenager", "ages, about 3 years", "5 months"])
+def test_a_length_a_clinician_can_place_is_not_asked_again(text):
+    assert read(text, "pain_duration").responses == []
