@@ -81,10 +81,15 @@ ANTIDEPRESSANTS = frozenset(
     {"antidepressant", "duloxetine", "amitriptyline", "nortriptyline", "venlafaxine"}
 )
 
+# a question, also after a word that only opens the sentence ("ok can you tell me...")
 _QUESTION = re.compile(
-    r"\?\s*$|^\s*(what|how|why|when|can|could|does|do|is|are|will|should|would|which|who|where)\b",
+    r"\?\s*$|^\s*(?:(?:ok(?:ay)?|so|and|but|well|hey|hi|oh|um+|uh+|also|then)\s*,?\s+)*"
+    r"(what|how|why|when|can|could|does|do|is|are|will|should|would|which|who|where)\b",
     re.IGNORECASE,
 )
+# questions a rule answers mid-intake (about the medicines, about privacy), after which
+# the form asks its question again
+QUESTION_INTENTS = frozenset({"faq", "consent_question"})
 _LINKING_WORD = re.compile(r"^\s*(?:and|but|so|also|plus|then|or)\s+", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"\b(actually|sorry|i meant|i mean|correction|wait|oops|my mistake|instead|rather|not my|"
@@ -258,13 +263,13 @@ def read_message(
     if requested_slot is None:
         return Reading(slots=_news(stated, values, correcting=False))
     if requested_slot == "intake_confirmed":
-        if intent == "faq" and looks_like_question(text):
+        if intent in QUESTION_INTENTS and looks_like_question(text):
             return Reading()
         return _read_confirmation(text, intent, said, values, today)
     answer = READERS[requested_slot](text, intent, said, values, today)
     if not answer.slots and requested_slot in stated:
         answer = _stated_reading(requested_slot, stated)
-    if intent == "faq" and (looks_like_question(text) or not (answer.slots or stated)):
+    if intent in QUESTION_INTENTS and (looks_like_question(text) or not (answer.slots or stated)):
         return Reading()
     correcting = bool(_CORRECTION.search(text) or _NUMBER_SWAP.search(text))
     others = _news(

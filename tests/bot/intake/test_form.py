@@ -715,3 +715,20 @@ def test_a_long_time_without_a_figure_is_asked_once_for_a_rough_estimate():
 @pytest.mark.parametrize("text", ["since i was a teenager", "ages, about 3 years", "5 months"])
 def test_a_length_a_clinician_can_place_is_not_asked_again(text):
     assert read(text, "pain_duration").responses == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("before i go on, who gets to see all this", "consent_question"),
+        ("ok so does duloxetine make you sleepy", "faq"),
+        ("hey, can amitriptyline help nerve pain", "faq"),
+    ],
+)
+def test_a_question_mid_intake_is_left_to_the_rules(text, intent):
+    assert read(text, "condition", intent, pain_location=["lower_back"]).declined
+
+
+@pytest.mark.parametrize("text", ["ok can you tell me more", "so what happens next", "um how long"])
+def test_a_question_may_open_with_a_filler_word(text):
+    assert looks_like_question(text)
