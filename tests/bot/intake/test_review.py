@@ -32,3 +32,11 @@ def test_a_visitor_who_asks_to_be_contacted_gives_contact_first(text):
 
 def test_never_questions_after_a_crisis():
     assert not intake_before_review("please check my mri", None, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i'd like to book a review of my mri", "can i get an appointment for the scan review"],
+)
+def test_a_visitor_who_asks_to_book_gets_the_booking_steps(text):
+    assert not intake_before_review(text, None, False)
