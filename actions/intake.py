@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ReadingFormValidation, clinic_profile
 from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, Reading, read_message, required_slots
+from bot.intake.review import intake_before_review
 from bot.intake.summary import intake_summary
 
 INTAKE_SLOTS = FORM_SLOTS + DERIVED_SLOTS
@@ -110,3 +111,22 @@ class ActionEndIntake(Action):
         return [SlotSet("intake_status", "stopped")] + [
             SlotSet(slot, None) for slot in INTAKE_SLOTS
         ]
+
+
+class ActionRouteReview(Action):
+    """A scan review asked for outside the forms: the intake's questions first when they
+    have not been answered yet, else consent and contact (bot/intake/review.py). The
+    rules follow the slot it sets."""
+
+    def name(self) -> str:
+        return "action_route_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        first = intake_before_review(
+            (tracker.latest_message or {}).get("text") or "",
+            tracker.get_slot("intake_status"),
+            bool(tracker.get_slot("in_crisis")),
+        )
+        return [SlotSet("review_intake_first", first)]

@@ -160,6 +160,14 @@ def _phrases(text: str) -> list[str]:
     return [p for p in phrases if p.strip()]
 
 
+def names_with_cue(text: str) -> bool:
+    """Whether the message says a name as one ("my name is...", "call me..."), rather
+    than a word that may be one ("i'm retired")."""
+    return any(
+        _STRONG_CUE.search(phrase) and _phrase_name(phrase, None) for phrase in _phrases(text)
+    )
+
+
 def find_name(text: str, whole_phrase_words: int | None = None) -> str | None:
     """The name the message gives, or None; the last one wins ("jon, sorry, John").
 

@@ -23,7 +23,7 @@ from bot.contact import (
     stated_methods,
     without_contact_points,
 )
-from bot.contact_name import find_name
+from bot.contact_name import find_name, names_with_cue
 from bot.intake.answers import is_skip, parse_yes_no
 from bot.intake.form import DECLINED_INTENTS, Reading, looks_like_question
 from bot.leads import CONSENT_NOTICE_VERSION
@@ -54,6 +54,10 @@ _DISAGREE = re.compile(
     r"\b(no|not|don'?t|dont|never|nah|nope|decline|disagree|rather not|refuse)\b", re.I
 )
 _NOT_A_REFUSAL = re.compile(r"\bno (problem|worries)\b|\bnot a problem\b", re.I)
+_ADDRESS_ATTEMPT = re.compile(r"\S*@\S*")
+_CORRECTING = re.compile(
+    r"\b(sorry|typo|oops|actually|i meant|correction|spelt|spelled|spelling|wrong)\b", re.I
+)
 _EMAIL_ONLY = re.compile(r"\b(email only|only email|just email|e-?mail me)\b", re.IGNORECASE)
 # Asked for a name, a message is taken as leaving only if it says so: the classifier
 # reads some names as goodbyes ("Visitor Be", from its "bye" letters), which ended the
@@ -197,12 +201,18 @@ def read_details(
         found["contact_phone"] = phone
     elif phone_attempt(text, region):
         problems.append("utter_contact_help_phone")
-    rest = without_contact_points(text, region)
+    # what is left of an address the reader could not use ("jess.t@example,com") is no
+    # name either
+    rest = without_contact_points(_ADDRESS_ATTEMPT.sub(" ", text), region)
     gave_point = bool(email or phone or problems)
     if asked == "contact_name" or gave_point:
         name = find_name(rest, whole_phrase_words=1)
     else:
         name = find_name(rest, whole_phrase_words=2 if asked == "contact_opt_in" else None)
+    if name and values.get("contact_name") and asked != "contact_name" and not gave_point:
+        # a name given changes only when said as one ("my name is...") or corrected
+        # ("sorry, typo: Jon"), never from "any time, i'm retired" answering another question
+        name = name if names_with_cue(rest) or _CORRECTING.search(rest) else None
     if name and not (is_skip(name) or parse_yes_no(name) is not None and " " not in name):
         found["contact_name"] = name
     wanted, refused = stated_methods(text)

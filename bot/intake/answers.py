@@ -239,6 +239,9 @@ _LONG_TIME = re.compile(
     r"|since childhood)\b"
 )
 
+# long, but how long even roughly? ("since childhood" says it: it is not asked again)
+_VAGUE_LONG_TIME = re.compile(r"\b(?:(?:a )?(?:long|looong+) (?:time|while)|forever|ages)\b")
+
 _MONTHS = {
     "january": 1,
     "jan": 1,
@@ -328,6 +331,16 @@ def parse_duration(text: str, today: date) -> Duration | None:
         return None
     weeks = round(weeks, 2)
     return Duration(raw=text.strip(), weeks=weeks, category=duration_category(weeks))
+
+
+def only_a_long_time(text: str, today: date) -> bool:
+    """Whether the text says only that it has been a long time ("ages", "forever"), with
+    no length or start a clinician could place: worth asking for a rough estimate."""
+    normal = _normalise(text)
+    tokens = _tokens(normal)
+    if _counted_weeks(tokens) is not None or _start_date(tokens, today) is not None:
+        return False
+    return bool(_VAGUE_LONG_TIME.search(normal))
 
 
 def _duration_weeks(text: str, today: date) -> float | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.intake import answers
 from bot.intake.mentions import SPINE_LOCATIONS, Mentions, mentions
+from bot.intake.spelling import clean_answer
 
 SKIPPED = "skipped"
 NONE = "none"
@@ -47,6 +48,8 @@ DETAILS = "intake_details"
 REASKED = "intake_reasked"
 NOTED_OTHER = "utter_intake_noted_other"
 MOVING_ON = "utter_intake_moving_on"
+DURATION = "pain_duration"
+ROUGH_DURATION = "utter_intake_ask_rough_duration"
 # Intents the form never reads as an answer: rules answer them (stop, alarms first).
 DECLINED_INTENTS = frozenset(
     {
@@ -78,10 +81,15 @@ ANTIDEPRESSANTS = frozenset(
     {"antidepressant", "duloxetine", "amitriptyline", "nortriptyline", "venlafaxine"}
 )
 
+# a question, also after a word that only opens the sentence ("ok can you tell me...")
 _QUESTION = re.compile(
-    r"\?\s*$|^\s*(what|how|why|when|can|could|does|do|is|are|will|should|would|which|who|where)\b",
+    r"\?\s*$|^\s*(?:(?:ok(?:ay)?|so|and|but|well|hey|hi|oh|um+|uh+|also|then)\s*,?\s+)*"
+    r"(what|how|why|when|can|could|does|do|is|are|will|should|would|which|who|where)\b",
     re.IGNORECASE,
 )
+# questions a rule answers mid-intake (about the medicines, about privacy), after which
+# the form asks its question again
+QUESTION_INTENTS = frozenset({"faq", "consent_question"})
 _LINKING_WORD = re.compile(r"^\s*(?:and|but|so|also|plus|then|or)\s+", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"\b(actually|sorry|i meant|i mean|correction|wait|oops|my mistake|instead|rather|not my|"
@@ -248,9 +256,10 @@ def read_message(
     Whatever question was asked, every answer the message states is recorded: visitors
     answer ahead, several questions at once, or correct an earlier answer in passing. A
     question the message does not answer is asked again once; after a second miss it is
-    skipped, so the intake never loops on it.
+    skipped, so the intake never loops on it. Typing slips and emoji are read through
+    (bot/intake/spelling.py); the safety screen has already read the message as typed.
     """
-    text = text or ""
+    text = clean_answer(text or "")
     if intent in ANSWERED_WITH_ALARM:
         return _with_alarm(ANSWERED_WITH_ALARM[intent], text, requested_slot, values, today)
     if intent in DECLINED_INTENTS:
@@ -262,13 +271,13 @@ def read_message(
     if requested_slot is None:
         return Reading(slots=_news(stated, values, correcting=False))
     if requested_slot == "intake_confirmed":
-        if intent == "faq" and looks_like_question(text):
+        if intent in QUESTION_INTENTS and looks_like_question(text):
             return Reading()
         return _read_confirmation(text, intent, said, values, today)
     answer = READERS[requested_slot](text, intent, said, values, today)
     if not answer.slots and requested_slot in stated:
         answer = _stated_reading(requested_slot, stated)
-    if intent == "faq" and (looks_like_question(text) or not (answer.slots or stated)):
+    if intent in QUESTION_INTENTS and (looks_like_question(text) or not (answer.slots or stated)):
         return Reading()
     correcting = bool(_CORRECTION.search(text) or _NUMBER_SWAP.search(text))
     others = _news(
@@ -634,7 +643,11 @@ def duration_phrase(text: str, today: date) -> str:
 def _read_duration(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
-    slots = read_duration(_by_topic(text).get("pain") or text, today)
+    pain_text = _by_topic(text).get("pain") or text
+    slots = read_duration(pain_text, today)
+    if slots and answers.only_a_long_time(pain_text, today) and values.get(REASKED) != DURATION:
+        # "ages": asked once for a rough figure; said again, it stands (over a year)
+        return Reading(slots={DURATION: None, REASKED: DURATION}, responses=[ROUGH_DURATION])
     if slots:
         return Reading(slots=slots)
     if _skipped(text, intent):

@@ -84,8 +84,16 @@ def named_condition(condition: Concept, concepts: Iterable[Concept], text: str =
     describes where the pain goes ("it goes down my left leg"), which the patterns also
     read as a condition: the intake's diagnosis question asks for a name a doctor gave,
     never one inferred from symptoms. A message that names one in words the patterns
-    don't place ("doctor say is disc hernia") keeps their reading."""
-    if _CONDITION_NAME.search(condition.text) or _CONDITION_NAME.search(text):
+    don't place ("the doctor said it's a disc thing") keeps their reading; one whose
+    name they do place ("a disc hernia, pain goes to my leg") is that name alone."""
+    concepts = list(concepts)
+    if _CONDITION_NAME.search(condition.text):
+        return True
+    placed = any(
+        c.type == "condition" and c is not condition and _CONDITION_NAME.search(c.text)
+        for c in concepts
+    )
+    if not placed and _CONDITION_NAME.search(text):
         return True
     return not any(
         c.type == "symptom"

@@ -25,7 +25,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intake.form import DETAILS, asks_something, mentions_pain, stated_answers
-from bot.intake.mentions import mentions_from_parse
+from bot.intake.mentions import mentions, mentions_from_parse
+from bot.intake.spelling import clean_answer
 from bot.nlu.component import CLINICAL_CONCEPTS
 from bot.nlu.intent_override import IntentOverride, force_intent
 
@@ -33,6 +34,11 @@ DESCRIBE_SYMPTOMS = "describe_symptoms"
 # what the classifier says of a list of answers; a question (faq) or a request is kept
 UNDERSTOOD_AS_ANSWERS = frozenset({"nlu_fallback", "out_of_scope", "inform"})
 MIN_ANSWERS = 2
+# a message the classifier is unsure of that answers one question ("no diagnosys",
+# "abt 6") is an answer: the intake form reads it, and out of the intake it is met as
+# any answer out of context is (asked to rephrase, then the phone), as before
+NOT_UNDERSTOOD = "nlu_fallback"
+ANSWER = "inform"
 # a question the classifier found may be a description that mentions a length or a
 # medicine: taken as one only when no part of it asks anything and it says more
 MISTAKEN_FOR_A_QUESTION = frozenset({"faq", "greet", "goodbye", "thank"})
@@ -54,9 +60,11 @@ NOT_COUNTED = frozenset({DETAILS, "duration_category", "imaging_when"})
 
 
 def intake_answers(text: str, concepts: Iterable[Mapping[str, Any]]) -> set[str]:
-    """The intake questions a message answers."""
-    said = mentions_from_parse(concepts, text)
-    return set(stated_answers(text, said, {}, date.today())) - NOT_COUNTED
+    """The intake questions a message answers, read through typing slips as the intake
+    form reads them (the concepts are those of ``text`` as typed)."""
+    cleaned = clean_answer(text)
+    said = mentions(cleaned) if cleaned != text else mentions_from_parse(concepts, text)
+    return set(stated_answers(cleaned, said, {}, date.today())) - NOT_COUNTED
 
 
 def describes_pain(
@@ -98,6 +106,9 @@ class IntakeStart(IntentOverride):
         concepts = message.get(CLINICAL_CONCEPTS) or []
         if intent in UNDERSTOOD_AS_ANSWERS:
             found = describes_pain(text, concepts)
+            if not found and intent == NOT_UNDERSTOOD and intake_answers(text, concepts):
+                force_intent(message, ANSWER)
+                return
         elif intent in MISTAKEN_FOR_A_QUESTION:
             found = describes_pain_without_asking(text, concepts) or (
                 intent in SMALL_TALK and pain_behind_small_talk(message)

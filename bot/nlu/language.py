@@ -34,6 +34,13 @@ LANGUAGE = "language"
 MIN_WORDS = 3
 MIN_OTHER_SCRIPT_LETTERS = 5
 MIN_CONFIDENCE = 0.8
+# the model splits its belief between related languages ("no hablo bien ingles": 79%
+# Spanish, 11% French, 3% Catalan): what counts is how sure it is that the message is
+# not English, the languages it ranks in its ``TOP_LANGUAGES`` summed, provided one of
+# them leads with at least ``MIN_LEADING`` and English is not among them at all (a
+# voice answer, "um seven I guess period", ranks English third)
+TOP_LANGUAGES = 3
+MIN_LEADING = 0.6
 # a message whose words are this much English function words is English, whatever the
 # model says of it ("thanks so much!", "nah im good" are not Spanish or German)
 MAX_ENGLISH_SHARE = 0.3
@@ -88,11 +95,16 @@ def other_language(text: str) -> str | None:
         return None
     if latin_words and _english_share(latin_words) > MAX_ENGLISH_SHARE:
         return None
-    found = _detector().detect(" ".join(words.split()), k=1)
+    found = _detector().detect(" ".join(words.split()), k=TOP_LANGUAGES)
     if not found:
         return None
     best = found[0]
-    if best["lang"] == "en" or best["score"] < MIN_CONFIDENCE:
+    if best["score"] < MIN_CONFIDENCE:
+        if any(f["lang"] == "en" for f in found) or best["score"] < MIN_LEADING:
+            return None
+        if sum(f["score"] for f in found) < MIN_CONFIDENCE:
+            return None
+    if best["lang"] == "en":
         return None
     return str(best["lang"])
 

@@ -16,6 +16,7 @@ from actions.intake import (
     ActionAskIntakeConfirmed,
     ActionEndIntake,
     ActionOfferIntake,
+    ActionRouteReview,
     ActionStartIntake,
     ValidateIntakeForm,
 )
@@ -179,3 +180,11 @@ def test_every_response_the_form_names_exists(domain):
     # a retrieval intent's responses are named by their prefix: utter_faq/<topic>
     retrieval = {name.split("/", 1)[0] for name in responses if "/" in name}
     assert named <= responses | retrieval, named - responses - retrieval
+
+
+def test_a_review_before_the_intake_is_routed_to_its_questions(domain):
+    route = ActionRouteReview()
+    events, responses = run(route, tracker("please check my mri", "request_review"), domain)
+    assert (events, responses) == ([SlotSet("review_intake_first", True)], [])
+    done = tracker("please check my mri", "request_review", intake_status="completed")
+    assert run(route, done, domain)[0] == [SlotSet("review_intake_first", False)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.contact_name import find_name
+from bot.contact_name import find_name, names_with_cue
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,11 @@ def test_out_of_turn_a_name_needs_a_cue_or_capitals():
     assert find_name("kofi mensah", whole_phrase_words=None) is None
     assert find_name("and my name's kofi mensah", whole_phrase_words=None) == "kofi mensah"
     assert find_name("oh and Kofi Mensah", whole_phrase_words=None) == "Kofi Mensah"
+
+
+@pytest.mark.parametrize(
+    ("text", "cued"),
+    [("my name is Ola Berg", True), ("call me Bo", True), ("i'm retired", False), ("Ola", False)],
+)
+def test_names_with_cue(text, cued):
+    assert names_with_cue(text) is cued

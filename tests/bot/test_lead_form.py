@@ -197,3 +197,25 @@ def test_agreement_to_the_notice_after_declining_needs_its_words():
     assert agrees_to_notice("ok fine, you may hold on to my details now")
     assert not agrees_to_notice("ok")
     assert not agrees_to_notice("i do not agree")
+
+
+def test_an_unusable_address_gives_no_name():
+    reading = read("sam.k@example,org", "contact_point", contact_name="Sam Kerr")
+    assert "contact_name" not in reading.slots
+    assert reading.responses == ["utter_contact_help_email"]
+
+
+@pytest.mark.parametrize("text", ["evenings, i'm retired", "whenever, im at home all day"])
+def test_a_known_name_is_not_replaced_by_a_word_after_im(text):
+    reading = read(text, "contact_time", contact_name="Nell Brody", consent_given=True)
+    assert "contact_name" not in reading.slots
+
+
+def test_a_known_name_changes_when_said_as_one():
+    reading = read("mornings. my name is Nellie", "contact_time", contact_name="Nell Brody")
+    assert reading.slots["contact_name"] == "Nellie"
+
+
+def test_a_known_name_changes_when_corrected():
+    reading = read("oops, typo, its Nel Brodie", "contact_time", contact_name="Nell Brody")
+    assert reading.slots["contact_name"] == "Nel Brodie"

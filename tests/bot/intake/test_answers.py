@@ -9,6 +9,7 @@ from bot.intake.answers import (
     Duration,
     duration_category,
     is_skip,
+    only_a_long_time,
     pain_score_out_of_range,
     parse_duration,
     parse_imaging,
@@ -601,3 +602,19 @@ def test_one_as_a_number_is_still_a_score(text, score):
 )
 def test_point_in_time_is_a_date_not_a_length(text, when):
     assert point_in_time(text) == when
+
+
+@pytest.mark.parametrize(
+    ("text", "vague"),
+    [
+        ("ages", True),
+        ("for a long time now", True),
+        ("forever honestly", True),
+        ("ages, maybe 2 years", False),
+        ("since last spring", False),
+        ("since childhood", False),
+        ("3 weeks", False),
+    ],
+)
+def test_only_a_long_time(text, vague):
+    assert only_a_long_time(text, TODAY) is vague

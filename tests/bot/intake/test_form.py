@@ -699,3 +699,50 @@ def test_a_request_to_book_with_no_answer_leaves_the_intake():
 def test_a_request_to_book_that_answers_is_recorded():
     reading = read("about 3 months, can i book a review", "pain_duration", "request_review")
     assert not reading.declined
+
+
+# --- typing slips and emoji ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "expected"),
+    [
+        ("lowr \U0001f447 back", "pain_location", {"pain_location": ["lower_back"]}),
+        ("nothing diagnsed", "condition", {"condition": ["back_pain"]}),
+        ("it doesnt go dwn my arm", "pain_radiates", {"pain_radiates": [NONE]}),
+        ("abt 4", "pain_score", {"pain_score": 4}),
+    ],
+)
+def test_answers_with_slips_are_read(text, slot, expected):
+    assert read(text, slot, pain_location=["lower_back"]).slots == expected
+
+
+def test_a_long_time_without_a_figure_is_asked_once_for_a_rough_estimate():
+    first = read("oh ages", "pain_duration")
+    assert first.slots == {"pain_duration": None, "intake_reasked": "pain_duration"}
+    assert first.responses == ["utter_intake_ask_rough_duration"]
+    again = read("honestly forever", "pain_duration", intake_reasked="pain_duration")
+    assert again.slots["duration_category"] == "chronic"
+    assert again.responses == []
+
+
+@pytest.mark.parametrize("text", ["since i was a teenager", "ages, about 3 years", "5 months"])
+def test_a_length_a_clinician_can_place_is_not_asked_again(text):
+    assert read(text, "pain_duration").responses == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("before i go on, who gets to see all this", "consent_question"),
+        ("ok so does duloxetine make you sleepy", "faq"),
+        ("hey, can amitriptyline help nerve pain", "faq"),
+    ],
+)
+def test_a_question_mid_intake_is_left_to_the_rules(text, intent):
+    assert read(text, "condition", intent, pain_location=["lower_back"]).declined
+
+
+@pytest.mark.parametrize("text", ["ok can you tell me more", "so what happens next", "um how long"])
+def test_a_question_may_open_with_a_filler_word(text):
+    assert looks_like_question(text)

@@ -37,3 +37,11 @@ def test_a_condition_a_doctor_said_it_might_be_is_a_diagnosis():
 
 def test_a_condition_the_visitor_only_wonders_about_is_not():
     assert mentions("could this be a slipped disc?").conditions == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a disc hernia and the pain goes to my left leg", "l5 disc hernias, pain down my leg"],
+)
+def test_a_placed_disc_name_is_not_also_sciatica(text):
+    assert mentions(text).conditions == ("herniated_disc",)

@@ -144,3 +144,19 @@ def test_small_talk_is_kept_otherwise(text, ranking):
     message = ranked(text, *ranking)
     IntakeStart().override(message)
     assert message.get(INTENT)["name"] == ranking[0][0]
+
+
+@pytest.mark.parametrize("text", ["lowr back", "no diagnosys", "abt 6"])
+def test_one_answer_the_classifier_missed_is_an_answer(text):
+    (out,) = IntakeStart().process([parsed(text, "nlu_fallback")])
+    assert out.get(INTENT)["name"] == "inform"
+
+
+def test_a_message_that_answers_nothing_stays_unknown():
+    (out,) = IntakeStart().process([parsed("blue bananas", "nlu_fallback")])
+    assert out.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_answers_are_read_through_typing_slips():
+    text = "lowr back, pinchd nerve, 3 wks"
+    assert {"pain_location", "condition", "pain_duration"} <= intake_answers(text, concepts(text))

@@ -120,3 +120,32 @@ def test_the_classifiers_other_language_is_withdrawn_for_english():
 def test_english_is_left_as_classified():
     out = parsed("how long until duloxetine works", "faq", [{"name": "faq", "confidence": 0.7}])
     assert out.get("intent") == {"name": "faq", "confidence": 0.7}
+
+
+class RankedDetector:
+    """A language model stand-in that ranks languages as told."""
+
+    def __init__(self, ranking):
+        self.ranking = ranking
+
+    def detect(self, text, k=1):
+        return self.ranking[:k]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "found"),
+    [
+        # belief split between related languages, none of it English
+        ([("es", 0.72), ("fr", 0.12), ("ca", 0.04)], "es"),
+        ([("es", 0.85)], "es"),
+        # English ranked at all: an answer typed oddly, not another language
+        ([("pt", 0.76), ("en", 0.09), ("de", 0.04)], None),
+        # no language leads
+        ([("es", 0.45), ("it", 0.3), ("pt", 0.1)], None),
+        ([("en", 0.95)], None),
+    ],
+)
+def test_split_belief_between_other_languages_counts(monkeypatch, ranking, found):
+    ranked = [{"lang": lang, "score": score} for lang, score in ranking]
+    monkeypatch.setattr("bot.nlu.language._detector", lambda: RankedDetector(ranked))
+    assert other_language("palabras tres cuatro cinco") == found
