@@ -24,6 +24,22 @@ def intake_values(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in INTAKE_SLOTS}
 
 
+def answers_said(tracker: Tracker) -> list[EventType]:
+    """The intake answers the latest message states ("mri 2 weeks ago, slipped disc,
+    pain 6 ... can i book"), recorded on the conversation (nothing is stored before
+    consent) when it leads elsewhere than the intake: the lead carries them, and the
+    questions they answer are not asked again."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text.strip() or text.lstrip().startswith("/"):
+        return []
+    values = intake_values(tracker)
+    slots = read_message(text, None, None, values, clinic_profile().today()).slots
+    if not slots:
+        return []
+    slots["intake_summary"] = intake_summary({**values, **slots})
+    return [SlotSet(slot, value) for slot, value in slots.items()]
+
+
 class ValidateIntakeForm(ReadingFormValidation):
     """Reads each message while the intake runs: answers, skips, corrections, re-asks."""
 

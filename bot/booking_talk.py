@@ -1,0 +1,94 @@
+"""What a visitor's words say about the scan review and a call back, read without the
+classifier.
+
+A long first message that describes the pain and, somewhere in it, asks for the scan
+to be looked at reads to the classifier as a list of intake answers; a short "can i
+book one now" or "i booked it by phone" falls below its confidence. These readers find
+the request itself, so that the product honours it (bot/nlu/booking_request.py): the
+review path (consent, contact, times), a call back, or the state of a booking. Pure
+regexes: no Rasa imports, tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# something the clinic may look at for the visitor: a scan, or "it" / "them" after one
+_SCAN = r"(?:mri|mris|ct|cat scan|scans?|x-?rays?|imaging|images|results?|films?|it|them|that)"
+# a wish or a request: "can i", "i'd like", "please", "want someone to"
+_WISH = (
+    r"(?:can|could|may|would|will|shall)\s+(?:i|you|we|someone|somebody|the \w+)\b"
+    r"|\b(?:i'?d|i would|would) (?:like|love)\b|\bi (?:need|wish|hope)\b|\bwan(?:t|na)\b"
+    r"|\bplease\b|\bpls\b"
+    r"|\bplz\b|\bhow (?:do|can) i\b|\bis it possible\b|\blet me\b|\bget\b|\bhelp me\b"
+)
+_TO_BOOK = re.compile(
+    r"\b(?:book(?:ing)?|make (?:a |an )?(?:booking|appointment|appt|reservation)|"
+    r"schedule|reserve|appointment|appt|sign (?:me )?up|slot)\b",
+    re.IGNORECASE,
+)
+_LOOKED_AT = re.compile(
+    rf"\b(?:review(?:ed|ing)?|look(?:ed)? (?:at|over)|go(?:ne)? (?:over|through)|check(?:ed)?"
+    rf"(?: out)?|see|read|assess(?:ed)?|examin(?:e|ed))\s+(?:\w+\s+){{0,3}}?{_SCAN}\b"
+    rf"|\b{_SCAN}\s+(?:\w+\s+){{0,2}}?(?:review(?:ed)?|looked at|checked|assessed|read)\b"
+    rf"|\b(?:scan|mri|ct) review\b|\breview of (?:my |the )?{_SCAN}\b",
+    re.IGNORECASE,
+)
+_WISHED = re.compile(_WISH, re.IGNORECASE)
+_REFUSED = re.compile(
+    r"\b(?:don'?t|dont|do not|won'?t|not|never|no need to|rather not)\s+(?:\w+\s+){0,3}?"
+    r"(?:book|want|need|schedule|review|look)",
+    re.IGNORECASE,
+)
+_CALL_BACK = re.compile(
+    r"\b(?:call|ring|phone|text|contact)(?:ing)?\s+(?:me\s+)?back\b|\bcall-?backs?\b"
+    r"|\b(?:have|get|ask|need|want)\s+(?:someone|somebody|a person|the (?:team|clinic|office|"
+    r"doctor|nurse|staff))\s+(?:to\s+)?(?:call|ring|phone|contact|reach)\b"
+    r"|\b(?:someone|somebody)\s+(?:to\s+|can\s+|could\s+|should\s+)?(?:call|ring|phone|contact)"
+    r"\s+me\b",
+    re.IGNORECASE,
+)
+# a change to a booking already made: cancelling or moving it is not a new request
+_CHANGE = re.compile(
+    r"\b(?:cancel\w*|move|moving|change|chnage|reschedul\w*|postpone|push back|still on)\b",
+    re.IGNORECASE,
+)
+# a booking the visitor refers to, made here or elsewhere ("i booked it", "my appointment")
+_A_BOOKING = re.compile(
+    r"\b(?:booked|booking|appointment|appt|reservation|reserved|scheduled)\b", re.IGNORECASE
+)
+
+
+def asks_for_review(text: str) -> bool:
+    """The message asks to book the scan review or to have a scan looked at ("can i get
+    the ct reviewed", "want someone to look at it, can i book"), not declining it."""
+    text = text or ""
+    if _REFUSED.search(text) or _CHANGE.search(text):
+        return False
+    if _TO_BOOK.search(text) and (_WISHED.search(text) or _imperative_book(text)):
+        return True
+    return bool(_LOOKED_AT.search(text) and _WISHED.search(text))
+
+
+def _imperative_book(text: str) -> bool:
+    """ "book me in", "book the review": an order, at the start of a sentence."""
+    return bool(re.search(r"(?:^|[.,;!?]\s*)book\b", text, re.IGNORECASE))
+
+
+def asks_for_callback(text: str) -> bool:
+    """The message asks the clinic to call the visitor back ("call me back on ...",
+    "have someone ring me")."""
+    text = text or ""
+    return bool(_CALL_BACK.search(text)) and not _REFUSED.search(text)
+
+
+def refers_to_a_booking(text: str) -> bool:
+    """The message speaks of a booking or an appointment ("i booked it by phone", "is my
+    appointment still on"): its state is what to answer."""
+    return bool(_A_BOOKING.search(text or ""))
+
+
+def asks_to_leave(text: str) -> bool:
+    """The message asks, in so many words, for the review or a call back: the intake
+    gives way to the contact form."""
+    return asks_for_review(text) or asks_for_callback(text)
