@@ -35,6 +35,13 @@ _LOOKED_AT = re.compile(
     re.IGNORECASE,
 )
 _WISHED = re.compile(_WISH, re.IGNORECASE)
+# the review's times asked for ("which times do you have", "any openings next week")
+_TIMES_ASKED = re.compile(
+    r"\b(?:which|what) (?:times?|slots?|days?|dates?|openings?)\b(?! (?:are|is) (?:you|the "
+    r"(?:clinic|office)) open)|\b(?:free|available|open) (?:times?|slots?|spots?|appointments?)\b"
+    r"|\bany (?:openings?|slots?|availability)\b|\bwhen can (?:i|you) (?:come|see|fit)\b",
+    re.IGNORECASE,
+)
 _REFUSED = re.compile(
     r"\b(?:don'?t|dont|do not|won'?t|not|never|no need to|rather not)\s+(?:\w+\s+){0,3}?"
     r"(?:book|want|need|schedule|review|look)",
@@ -60,12 +67,15 @@ _A_BOOKING = re.compile(
 
 
 def asks_for_review(text: str) -> bool:
-    """The message asks to book the scan review or to have a scan looked at ("can i get
-    the ct reviewed", "want someone to look at it, can i book"), not declining it."""
+    """The message asks to book the scan review, for its times, or to have a scan looked
+    at ("can i get the ct reviewed", "want someone to look at it, can i book"), not
+    declining it."""
     text = text or ""
     if _REFUSED.search(text) or _CHANGE.search(text):
         return False
     if _TO_BOOK.search(text) and (_WISHED.search(text) or _imperative_book(text)):
+        return True
+    if _TIMES_ASKED.search(text):
         return True
     return bool(_LOOKED_AT.search(text) and _WISHED.search(text))
 

@@ -80,7 +80,8 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
     The name comes first; its question also offers the call/text opt-in as buttons
     (action_ask_contact_name), so one tap answers it. The opt-in is asked on its own
     only for a phone number whose use the visitor's words did not settle ("text me" is
-    an opt-in, "no calls" is not); the way only when there is a choice not yet stated.
+    an opt-in, "no calls" is not); the way only when there is a choice not yet stated;
+    the time of day only for a call or a text.
     """
     if values.get("consent_given") is False:
         return []
@@ -90,6 +91,8 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
         wanted.append("contact_opt_in")
     if len(contact_methods(values)) > 1:
         wanted.append("contact_method")
+    if chose_email:
+        return wanted  # an email is read when the visitor likes: no time of day to ask
     return wanted + ["contact_time"]
 
 
