@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ReadingFormValidation, clinic_profile
+from bot.booking_talk import asks_for_review
 from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, Reading, read_message, required_slots
 from bot.intake.summary import intake_summary
 
@@ -101,7 +102,9 @@ class ActionOfferIntake(Action):
 
 
 class ActionStartIntake(Action):
-    """Marks the intake started; when it runs again, the summary is confirmed again."""
+    """Marks the intake started; when it runs again, the summary is confirmed again. A
+    visitor who asked for the scan review in the same message is told it follows, and
+    how to go straight to it."""
 
     def name(self) -> str:
         return "action_start_intake"
@@ -109,6 +112,8 @@ class ActionStartIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if asks_for_review((tracker.latest_message or {}).get("text") or ""):
+            dispatcher.utter_message(response="utter_intake_review_after")
         return [SlotSet("intake_status", "started"), SlotSet("intake_confirmed", None)]
 
 

@@ -66,6 +66,25 @@ _A_BOOKING = re.compile(
 )
 
 
+# a question about the state of a booking ("is it still on", "it is cancel now?", "what
+# time am i booked for", "whats my ref")
+_STATE = r"(?:still on|on|confirmed|cancell?ed|cancel|booked|happening|going ahead|still booked)"
+_STATUS_ASKED = re.compile(
+    rf"\b(?:is|it'?s|it is|its)\s+(?:it\s+|my \w+\s+|the \w+\s+)?(?:definitely\s+|really\s+"
+    rf"|now\s+|still\s+)?{_STATE}(?=\s*(?:[?.!,]|$|(?:for|now|then|yet|right)\b))"
+    r"|\bwhat (?:time|day|date) (?:am i|is my|was i|did i)\b"
+    r"|\b(?:what'?s|what is|whats) (?:my|the) (?:ref\w*|booking (?:number|code))\b"
+    r"|\bdo i (?:still )?have (?:a|an|any) (?:booking|appointment|appt|review)s?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_booking(text: str) -> bool:
+    """A question about the state of the visitor's booking ("is it still on", "is it
+    cancelled now?"): what is booked here is the answer, or that nothing is."""
+    return bool(_STATUS_ASKED.search(text or ""))
+
+
 def asks_for_review(text: str) -> bool:
     """The message asks to book the scan review, for its times, or to have a scan looked
     at ("can i get the ct reviewed", "want someone to look at it, can i book"), not
@@ -96,6 +115,20 @@ def refers_to_a_booking(text: str) -> bool:
     """The message speaks of a booking or an appointment ("i booked it by phone", "is my
     appointment still on"): its state is what to answer."""
     return bool(_A_BOOKING.search(text or ""))
+
+
+# a phone number (ten digits or more in one run) or an email address typed
+_PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.\w{2,}")
+
+
+def gives_contact_point(text: str) -> bool:
+    """The message carries a phone number or an email address ("Ivan Petrov 312 555
+    0178, mornings"): the visitor is giving their details, whatever was asked."""
+    text = text or ""
+    if _EMAIL_LIKE.search(text):
+        return True
+    return any(len(re.sub(r"\D", "", run)) >= 10 for run in _PHONE_LIKE.findall(text))
 
 
 def asks_to_leave(text: str) -> bool:

@@ -217,6 +217,8 @@ def read_details(
     elif "email" in refused and phone_known:
         found["contact_opt_in"] = True  # "no email" beside a number: the phone it is
     method = parse_contact_method(text)
+    if method is None and {"call", "text"} == set(wanted):
+        method = wanted[0]  # "text or call": either will do, so the first named is kept
     if method:
         found["contact_method"] = method
     time = parse_contact_time(rest)

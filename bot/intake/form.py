@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.booking_talk import asks_to_leave
+from bot.booking_talk import asks_to_leave, gives_contact_point
 from bot.intake import answers
 from bot.intake.mentions import SPINE_LOCATIONS, Mentions, mentions
 
@@ -66,6 +66,9 @@ DECLINED_INTENTS = frozenset(
 # the mri review please": its answers are recorded as the contact form starts,
 # actions/leads.py); otherwise an answer in it is recorded and the intake goes on.
 LEAVING_INTENTS = frozenset({"request_review", "request_callback"})
+# Contact details typed while a question is open ("Ivan Petrov 312 555 0178, mornings"):
+# the contact form takes them, consent first (data/rules/intake.yml).
+CONTACT_DETAILS = "update_contact"
 # An urgent sign said within an answer ("no diagnosis, but I had cancer"): the answers
 # are recorded and the alarm's response comes first, then the next question. A message
 # with no answer in it is declined, and the urgent rule answers it.
@@ -253,6 +256,8 @@ def read_message(
     said = mentions(text)
     stated = stated_answers(text, said, values, today, asked=requested_slot)
     if intent in LEAVING_INTENTS and (not stated or asks_to_leave(text)):
+        return Reading()
+    if intent == CONTACT_DETAILS and gives_contact_point(text):
         return Reading()
     if requested_slot is None:
         return Reading(slots=_news(stated, values, correcting=False))
