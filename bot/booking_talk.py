@@ -44,7 +44,7 @@ _TIMES_ASKED = re.compile(
 )
 _REFUSED = re.compile(
     r"\b(?:don'?t|dont|do not|won'?t|not|never|no need to|rather not)\s+(?:\w+\s+){0,3}?"
-    r"(?:book|want|need|schedule|review|look)",
+    r"(?:book|want|need|schedule|review|look|call|ring|phone|contact)",
     re.IGNORECASE,
 )
 _CALL_BACK = re.compile(

@@ -18,6 +18,7 @@ from actions.intake import (
     ActionOfferIntake,
     ActionStartIntake,
     ValidateIntakeForm,
+    answers_said,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,3 +177,22 @@ def test_every_response_the_form_names_exists(domain):
     named = responses_named_in_code(ROOT)
     assert named, "the scan found no responses"
     assert named <= set(domain["responses"]), named - set(domain["responses"])
+
+
+def test_a_visitor_who_asked_for_the_review_is_told_it_follows(domain):
+    t = tracker("lower back 2 months, pain 5, mri in may, can i book a review", active=False)
+    _, responses = run(ActionStartIntake(), t, domain)
+    assert responses == ["utter_intake_review_after"]
+    _, responses = run(ActionStartIntake(), tracker("lower back 2 months", active=False), domain)
+    assert responses == []
+
+
+def test_the_answers_of_a_message_that_leaves_for_the_contact_form_are_recorded():
+    slots = {
+        e["name"]: e["value"]
+        for e in answers_said(tracker("about 3 weeks in my neck, can i book a review"))
+    }
+    assert slots["pain_location"] == ["neck"]
+    assert slots["duration_category"] == "acute"
+    assert "Where: neck" in slots["intake_summary"]
+    assert answers_said(tracker("/request_review", "request_review")) == []
