@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import common
 from actions.leads import (
     ActionSaveLead,
-    ActionUpdateContact,
     ActionStartLeadForm,
+    ActionUpdateContact,
     ValidateLeadForm,
     said_before_consent,
     unread_after_alarm,
