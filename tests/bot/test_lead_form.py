@@ -228,3 +228,10 @@ def test_details_typed_before_consent_are_read_once_agreed():
 def test_no_details_before_consent_reads_nothing():
     texts = ["/request_callback", "my back is worse in the mornings"]
     assert details_before_consent(texts, {"consent_given": True}, "US").declined
+
+
+def test_the_ending_of_a_mistyped_address_is_no_name():
+    values = {**CONSENTED, "contact_name": "Jess Taylor", "contact_opt_in": False}
+    reading = read("jess.t@example,com", "contact_point", **values)
+    assert "contact_name" not in reading.slots
+    assert reading.responses == ["utter_contact_help_email"]
