@@ -81,8 +81,12 @@ _STATUS_ASKED = re.compile(
 
 def asks_about_the_booking(text: str) -> bool:
     """A question about the state of the visitor's booking ("is it still on", "is it
-    cancelled now?"): what is booked here is the answer, or that nothing is."""
-    return bool(_STATUS_ASKED.search(text or ""))
+    cancelled now?"): what is booked here is the answer, or that nothing is. A statement
+    ("its booked for next week", of a scan) asks nothing."""
+    found = _STATUS_ASKED.search(text or "")
+    if not found:
+        return False
+    return "?" in text or not found.group(0).lower().startswith("it")
 
 
 def asks_for_review(text: str) -> bool:

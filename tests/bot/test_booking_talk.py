@@ -72,7 +72,12 @@ def test_a_question_about_the_booking(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["is it ok to stay on duloxetine", "is it on the list of side effects", "is it safe"],
+    [
+        "is it ok to stay on duloxetine",
+        "is it on the list of side effects",
+        "is it safe",
+        "the mri, its booked for next week",
+    ],
 )
 def test_no_question_about_the_booking(text):
     assert not asks_about_the_booking(text)
