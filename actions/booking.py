@@ -71,7 +71,7 @@ def scan_on_file(tracker: Tracker) -> bool:
 
 def review_requested(tracker: Tracker) -> bool:
     """The visitor asked for a scan review at some point in the conversation, alone or
-    within a description of the pain ("... tried naproxen, can i book")."""
+    within a description of the pain ("... had physio, could you look at my scan")."""
     return any(
         event.get("event") == "user"
         and (

@@ -26,8 +26,8 @@ def intake_values(tracker: Tracker) -> dict[str, Any]:
 
 
 def answers_said(tracker: Tracker) -> list[EventType]:
-    """The intake answers the latest message states ("mri 2 weeks ago, slipped disc,
-    pain 6 ... can i book"), recorded on the conversation (nothing is stored before
+    """The intake answers the latest message states ("neck mri in may, bulging disc,
+    pain 4 ... could i have it reviewed"), recorded on the conversation (nothing is stored before
     consent) when it leads elsewhere than the intake: the lead carries them, and the
     questions they answer are not asked again."""
     text = (tracker.latest_message or {}).get("text") or ""

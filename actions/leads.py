@@ -73,7 +73,7 @@ def unread_after_alarm(tracker: Tracker) -> list[str]:
 
 def said_before_consent(tracker: Tracker) -> list[str]:
     """The messages of this run of the form before the visitor's answer to the notice:
-    the one that started it ("call me back on 312 ...") and any typed at the notice.
+    the one that started it ("ring me at 773 ...") and any typed at the notice.
     The form read nothing personal in them; their details are read once the visitor
     agrees (bot/lead_form.py details_before_consent)."""
     events = tracker.events

@@ -1,12 +1,13 @@
-"""What a visitor's words say about the scan review and a call back, read without the
-classifier.
+"""What a visitor's words say about the scan review, a call back, a booking and their
+contact details, read without the classifier.
 
-A long first message that describes the pain and, somewhere in it, asks for the scan
-to be looked at reads to the classifier as a list of intake answers; a short "can i
-book one now" or "i booked it by phone" falls below its confidence. These readers find
-the request itself, so that the product honours it (bot/nlu/booking_request.py): the
-review path (consent, contact, times), a call back, or the state of a booking. Pure
-regexes: no Rasa imports, tested alone.
+A long first message that describes the pain and also asks for the scan to be looked
+at reads to the classifier as a list of intake answers; a short "could i get a review
+booked" or "my wife made the appointment" falls below its confidence. These readers
+find the request itself, so that the product honours it (bot/nlu/booking_request.py,
+bot/intake/form.py): the review path (consent, contact, times), a call back, the state
+of a booking, or the contact form for details typed mid-intake. Pure regexes: no Rasa
+imports, tested alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 
 # something the clinic may look at for the visitor: a scan, or "it" / "them" after one
 _SCAN = r"(?:mri|mris|ct|cat scan|scans?|x-?rays?|imaging|images|results?|films?|it|them|that)"
-# a wish or a request: "can i", "i'd like", "please", "want someone to"
+# a wish or a request: "could you", "i'd like", "please", "i need"
 _WISH = (
     r"(?:can|could|may|would|will|shall)\s+(?:i|you|we|someone|somebody|the \w+)\b"
     r"|\b(?:i'?d|i would|would) (?:like|love)\b|\bi (?:need|wish|hope)\b|\bwan(?:t|na)\b"
@@ -35,7 +36,7 @@ _LOOKED_AT = re.compile(
     re.IGNORECASE,
 )
 _WISHED = re.compile(_WISH, re.IGNORECASE)
-# the review's times asked for ("which times do you have", "any openings next week")
+# the review's times asked for ("what slots are free", "any openings in june")
 _TIMES_ASKED = re.compile(
     r"\b(?:which|what) (?:times?|slots?|days?|dates?|openings?)\b(?! (?:are|is) (?:you|the "
     r"(?:clinic|office)) open)|\b(?:free|available|open) (?:times?|slots?|spots?|appointments?)\b"
@@ -57,17 +58,17 @@ _CALL_BACK = re.compile(
 )
 # a change to a booking already made: cancelling or moving it is not a new request
 _CHANGE = re.compile(
-    r"\b(?:cancel\w*|move|moving|change|chnage|reschedul\w*|postpone|push back|still on)\b",
+    r"\b(?:cancel\w*|move|moving|change|reschedul\w*|postpone|push back|still on)\b",
     re.IGNORECASE,
 )
-# a booking the visitor refers to, made here or elsewhere ("i booked it", "my appointment")
+# a booking the visitor refers to, made here or elsewhere ("we made one", "my appointment")
 _A_BOOKING = re.compile(
     r"\b(?:booked|booking|appointment|appt|reservation|reserved|scheduled)\b", re.IGNORECASE
 )
 
 
-# a question about the state of a booking ("is it still on", "it is cancel now?", "what
-# time am i booked for", "whats my ref")
+# a question about the state of a booking ("is my review confirmed", "it's cancelled
+# then?", "what day was i booked for", "what is the reference")
 _STATE = r"(?:still on|on|confirmed|cancell?ed|cancel|booked|happening|going ahead|still booked)"
 _STATUS_ASKED = re.compile(
     rf"\b(?:is|it'?s|it is|its)\s+(?:it\s+|my \w+\s+|the \w+\s+)?(?:definitely\s+|really\s+"
@@ -80,9 +81,9 @@ _STATUS_ASKED = re.compile(
 
 
 def asks_about_the_booking(text: str) -> bool:
-    """A question about the state of the visitor's booking ("is it still on", "is it
-    cancelled now?"): what is booked here is the answer, or that nothing is. A statement
-    ("its booked for next week", of a scan) asks nothing."""
+    """A question about the state of the visitor's booking ("is my review confirmed",
+    "it's cancelled then?"): what is booked here is the answer, or that nothing is. A
+    statement ("its booked for next week", of a scan) asks nothing."""
     found = _STATUS_ASKED.search(text or "")
     if not found:
         return False
@@ -91,7 +92,7 @@ def asks_about_the_booking(text: str) -> bool:
 
 def asks_for_review(text: str) -> bool:
     """The message asks to book the scan review, for its times, or to have a scan looked
-    at ("can i get the ct reviewed", "want someone to look at it, can i book"), not
+    at ("could a specialist read my ct", "id like the mri checked, can i book"), not
     declining it."""
     text = text or ""
     if _REFUSED.search(text) or _CHANGE.search(text):
@@ -109,15 +110,15 @@ def _imperative_book(text: str) -> bool:
 
 
 def asks_for_callback(text: str) -> bool:
-    """The message asks the clinic to call the visitor back ("call me back on ...",
-    "have someone ring me")."""
+    """The message asks the clinic to call the visitor back ("ring me back at ...",
+    "get somebody to phone me")."""
     text = text or ""
     return bool(_CALL_BACK.search(text)) and not _REFUSED.search(text)
 
 
 def refers_to_a_booking(text: str) -> bool:
-    """The message speaks of a booking or an appointment ("i booked it by phone", "is my
-    appointment still on"): its state is what to answer."""
+    """The message speaks of a booking or an appointment ("my husband made the
+    appointment", "the booking i made"): its state is what to answer."""
     return bool(_A_BOOKING.search(text or ""))
 
 
@@ -127,8 +128,8 @@ _EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.\w{2,}")
 
 
 def gives_contact_point(text: str) -> bool:
-    """The message carries a phone number or an email address ("Ivan Petrov 312 555
-    0178, mornings"): the visitor is giving their details, whatever was asked."""
+    """The message carries a phone number or an email address ("Dana Whitlock 773 555
+    0100, evenings"): the visitor is giving their details, whatever was asked."""
     text = text or ""
     if _EMAIL_LIKE.search(text):
         return True

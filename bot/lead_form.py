@@ -302,8 +302,8 @@ def settled_details(
 
 
 def details_before_consent(texts: list[str], values: Mapping[str, Any], region: str) -> Reading:
-    """Contact details typed before the visitor agreed to the notice ("call me back on
-    312 ...", or a name and number with the request): nothing personal is read before
+    """Contact details typed before the visitor agreed to the notice ("ring me at
+    773 ...", or a name and number with the request): nothing personal is read before
     consent, so they are read once the visitor agrees, and not asked for again."""
     said = "\n".join(t for t in texts if t.strip() and not t.lstrip().startswith("/"))
     if not said:

@@ -62,11 +62,11 @@ DECLINED_INTENTS = frozenset(
     }
 )
 # Requests that leave the intake for the contact form or the booking when the message
-# answers nothing ("can i just book the review") or asks for it in so many words ("book
-# the mri review please": its answers are recorded as the contact form starts,
+# answers nothing ("can i just book the review") or asks for it in so many words ("please
+# can my scan be reviewed": its answers are recorded as the contact form starts,
 # actions/leads.py); otherwise an answer in it is recorded and the intake goes on.
 LEAVING_INTENTS = frozenset({"request_review", "request_callback"})
-# Contact details typed while a question is open ("Ivan Petrov 312 555 0178, mornings"):
+# Contact details typed while a question is open ("Dana Whitlock 773 555 0100, evenings"):
 # the contact form takes them, consent first (data/rules/intake.yml).
 CONTACT_DETAILS = "update_contact"
 # An urgent sign said within an answer ("no diagnosis, but I had cancer"): the answers

@@ -3,13 +3,13 @@ understood whatever the classifier made of the message around them.
 
 A message the classifier could not place (``nlu_fallback``, ``out_of_scope``, an
 out-of-context ``inform``) that asks to book or for the review's times, asks for a
-call back ("call me back on 312 ..."), or speaks of a booking ("i booked it by phone")
+call back ("ring me back at 773 ..."), or speaks of a booking ("my wife made the appointment")
 becomes ``request_review``, ``request_callback`` or ``move_booking`` (whose action says
 what is booked here, or that nothing is, with the clinic's phone); a question about the
-booking's state ("is it still on", "it is cancel now?") that it took for a medicine
+booking's state ("is my review confirmed", "it's cancelled then?") that it took for a medicine
 question or "stop" becomes ``move_booking`` too. A phone number or an email address in
-such a message, or in one IntakeStart read as a description ("Ivan Petrov 312 555
-0178, mornings" typed while an intake question is open), makes it ``update_contact``:
+such a message, or in one IntakeStart read as a description ("Dana Whitlock 773 555
+0100, evenings" typed while an intake question is open), makes it ``update_contact``:
 the contact form follows, consent first (data/rules/intake.yml, leads.yml). Placed
 after IntakeStart and before the safety screen, whose alarms still win.
 """

@@ -18,7 +18,7 @@ from bot.booking_talk import (
 @pytest.mark.parametrize(
     "text",
     [
-        "lumbar mri from june, pain 7, would like a specialist to look at it, can i book",
+        "lumbar mri from june, pain 7, would a specialist read the images? id like to book",
         "could i have my ct scan reviewed please",
         "i want the doctor to see my mri",
         "book me in for the review",
@@ -57,9 +57,9 @@ def test_a_request_for_a_call_back():
 @pytest.mark.parametrize(
     "text",
     [
-        "so is it still on?",
+        "so is the review still on?",
         "is it really cancelled now",
-        "it is cancel?",
+        "it's cancelled then?",
         "is my review confirmed",
         "what day am i booked for",
         "whats my ref again",

@@ -30,7 +30,7 @@ def intent_after(message):
         ("ring me back on 773 555 0100 asap", "nlu_fallback", "request_callback"),
         ("my husband booked it over the phone", "out_of_scope", "move_booking"),
         ("so is it really cancelled now", "faq", "move_booking"),
-        ("it is cancel now?", "stop", "move_booking"),
+        ("it's cancelled now?", "stop", "move_booking"),
         ("Dana Whitlock 773 555 0100, evenings", "describe_symptoms", "update_contact"),
         ("Dana Whitlock dana@example.org", "inform", "update_contact"),
     ],
