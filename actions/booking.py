@@ -29,6 +29,7 @@ from bot.booking import (
     free_slots,
     move,
 )
+from bot.booking_talk import asks_for_review
 from bot.db.models import ReviewSlot
 from bot.db.session import session_factory, session_scope
 
@@ -70,10 +71,14 @@ def scan_on_file(tracker: Tracker) -> bool:
 
 
 def review_requested(tracker: Tracker) -> bool:
-    """The visitor asked for a scan review at some point in the conversation."""
+    """The visitor asked for a scan review at some point in the conversation, alone or
+    within a description of the pain ("... had physio, could you look at my scan")."""
     return any(
         event.get("event") == "user"
-        and (event.get("parse_data") or {}).get("intent", {}).get("name") == "request_review"
+        and (
+            (event.get("parse_data") or {}).get("intent", {}).get("name") == "request_review"
+            or asks_for_review(event.get("text") or "")
+        )
         for event in tracker.events
     )
 

@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ReadingFormValidation, clinic_profile
+from bot.booking_talk import asks_for_review
 from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, Reading, read_message, required_slots
 from bot.intake.review import intake_before_review
 from bot.intake.summary import intake_summary
@@ -23,6 +24,22 @@ INTAKE_SLOTS = FORM_SLOTS + DERIVED_SLOTS
 def intake_values(tracker: Tracker) -> dict[str, Any]:
     """The intake's answers so far."""
     return {slot: tracker.get_slot(slot) for slot in INTAKE_SLOTS}
+
+
+def answers_said(tracker: Tracker) -> list[EventType]:
+    """The intake answers the latest message states ("neck mri in may, bulging disc,
+    pain 4 ... could i have it reviewed"), recorded on the conversation (nothing is stored before
+    consent) when it leads elsewhere than the intake: the lead carries them, and the
+    questions they answer are not asked again."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text.strip() or text.lstrip().startswith("/"):
+        return []
+    values = intake_values(tracker)
+    slots = read_message(text, None, None, values, clinic_profile().today()).slots
+    if not slots:
+        return []
+    slots["intake_summary"] = intake_summary({**values, **slots})
+    return [SlotSet(slot, value) for slot, value in slots.items()]
 
 
 class ValidateIntakeForm(ReadingFormValidation):
@@ -86,7 +103,9 @@ class ActionOfferIntake(Action):
 
 
 class ActionStartIntake(Action):
-    """Marks the intake started; when it runs again, the summary is confirmed again."""
+    """Marks the intake started; when it runs again, the summary is confirmed again. A
+    visitor who asked for the scan review in the same message is told it follows, and
+    how to go straight to it."""
 
     def name(self) -> str:
         return "action_start_intake"
@@ -94,6 +113,8 @@ class ActionStartIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if asks_for_review((tracker.latest_message or {}).get("text") or ""):
+            dispatcher.utter_message(response="utter_intake_review_after")
         return [SlotSet("intake_status", "started"), SlotSet("intake_confirmed", None)]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking import offer_review, review_requested, scan_on_file
 from actions.common import ReadingFormValidation, clinic_profile, settings, utc_now
+from actions.intake import answers_said
 from bot.db.session import session_scope
 from bot.intake.form import Reading, looks_like_question
 from bot.lead_form import (
@@ -24,6 +25,7 @@ from bot.lead_form import (
     agrees_to_notice,
     contact_changes,
     contact_methods,
+    details_before_consent,
     offer_opt_in_with_name,
     read_message,
 )
@@ -69,6 +71,28 @@ def unread_after_alarm(tracker: Tracker) -> list[str]:
     return unread
 
 
+def said_before_consent(tracker: Tracker) -> list[str]:
+    """The messages of this run of the form before the visitor's answer to the notice:
+    the one that started it ("ring me at 773 ...") and any typed at the notice.
+    The form read nothing personal in them; their details are read once the visitor
+    agrees (bot/lead_form.py details_before_consent)."""
+    events = tracker.events
+    started = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "active_loop" and e.get("name") == "lead_form"
+        ),
+        default=None,
+    )
+    if started is None:
+        return []
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    before = [i for i in users if i < started][-1:]
+    after = [i for i in users if i > started][:-1]
+    return [events[i].get("text") or "" for i in before + after]
+
+
 class ValidateLeadForm(ReadingFormValidation):
     """Reads each message of the consent and contact form (bot/lead_form.py)."""
 
@@ -90,7 +114,16 @@ class ValidateLeadForm(ReadingFormValidation):
         values = lead_values(tracker)
         if requested != "consent_given":
             text = "\n".join([*unread_after_alarm(tracker), text])
-        return read_message(text, intent, requested, values, utc_now(), settings().phone_region)
+        reading = read_message(text, intent, requested, values, utc_now(), settings().phone_region)
+        if requested == "consent_given" and reading.slots.get("consent_given") is True:
+            earlier = details_before_consent(
+                [*said_before_consent(tracker), text],
+                {**values, **reading.slots},
+                settings().phone_region,
+            )
+            reading.slots.update(earlier.slots)
+            reading.responses.extend(earlier.responses)
+        return reading
 
     def derived(self, slots: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
         """With consent, the page the visitor chats from (widget metadata) is kept; and
@@ -221,7 +254,8 @@ class ActionKeepAlarmDetails(Action):
 
 class ActionStartLeadForm(Action):
     """Before the consent and contact form starts: a visitor who declined the notice
-    earlier is shown it again (consent is only ever the answer to the notice)."""
+    earlier is shown it again (consent is only ever the answer to the notice), and the
+    intake answers of the request's message are recorded on the conversation."""
 
     def name(self) -> str:
         return "action_start_lead_form"
@@ -229,9 +263,10 @@ class ActionStartLeadForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        events = answers_said(tracker)
         if tracker.get_slot("consent_given") is False:
-            return [SlotSet("consent_given", None)]
-        return []
+            events.append(SlotSet("consent_given", None))
+        return events
 
 
 class ActionConsentInWords(Action):

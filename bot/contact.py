@@ -16,6 +16,9 @@ CONTACT_METHODS = ("call", "text", "email")
 CONTACT_TIMES = ("morning", "afternoon", "evening", "any")
 
 _EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
+# an address with its last dot mistyped ("jess@example,com"): the ending is part of it
+_MISTYPED_ENDING = r"(?:[,;](?:com|org|net|edu|gov|co|us|uk|ca|io|info)\b)?"
+_EMAIL_WITH_TYPO = re.compile(_EMAIL_CANDIDATE.pattern + _MISTYPED_ENDING)
 _NAME_PREFIX = re.compile(
     r"^\s*(?:(?:hi|hello|hey|ok|okay|sure|sorry|yes|yeah)[,!.]?\s+)*"
     r"(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me|"
@@ -104,8 +107,9 @@ def find_phones(text: str, region: str) -> list[str]:
 
 def without_contact_points(text: str, region: str) -> str:
     """The message with its phone numbers, email addresses and other long digit runs
-    replaced by a comma, so that what is left can be read for a name."""
-    text = _EMAIL_CANDIDATE.sub(",", text or "")
+    replaced by a comma, so that what is left can be read for a name (not the ending of
+    a mistyped address: "jess@example,com" leaves no "com")."""
+    text = _EMAIL_WITH_TYPO.sub(",", text or "")
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + "," + text[end:]

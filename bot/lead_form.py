@@ -84,7 +84,8 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
     The name comes first; its question also offers the call/text opt-in as buttons
     (action_ask_contact_name), so one tap answers it. The opt-in is asked on its own
     only for a phone number whose use the visitor's words did not settle ("text me" is
-    an opt-in, "no calls" is not); the way only when there is a choice not yet stated.
+    an opt-in, "no calls" is not); the way only when there is a choice not yet stated;
+    the time of day only for a call or a text.
     """
     if values.get("consent_given") is False:
         return []
@@ -94,6 +95,8 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
         wanted.append("contact_opt_in")
     if len(contact_methods(values)) > 1:
         wanted.append("contact_method")
+    if chose_email:
+        return wanted  # an email is read when the visitor likes: no time of day to ask
     return wanted + ["contact_time"]
 
 
@@ -224,6 +227,8 @@ def read_details(
     elif "email" in refused and phone_known:
         found["contact_opt_in"] = True  # "no email" beside a number: the phone it is
     method = parse_contact_method(text)
+    if method is None and {"call", "text"} == set(wanted):
+        method = wanted[0]  # "text or call": either will do, so the first named is kept
     if method:
         found["contact_method"] = method
     time = parse_contact_time(rest)
@@ -270,6 +275,20 @@ def read_contact(
     whichever question was asked; the question is asked again only if nothing was."""
     found, problems = read_details(text, values, region, asked)
     found = {**_answer(text, intent, asked, values), **found}
+    slots, responses = settled_details(found, problems, values)
+    if not slots and not problems:
+        if asked == "contact_point":
+            return Reading(slots={asked: None}, responses=["utter_contact_help_phone"])
+        return Reading(slots={asked: None}, responses=[HELP[asked]])
+    return Reading(slots=slots, responses=responses)
+
+
+def settled_details(
+    found: Mapping[str, Any], problems: list[str], values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The slots the details found change, with what follows from them (a way to reach
+    the visitor given, the only way left chosen) and the responses they call for."""
+    found = dict(found)
     merged = {**values, **found}
     if found.get("contact_method") not in (*contact_methods(merged), None):
         found.pop("contact_method")
@@ -289,11 +308,21 @@ def read_contact(
     methods = contact_methods(merged)
     if not merged.get("contact_method") and len(methods) == 1:
         slots["contact_method"] = methods[0]
-    if not slots and not problems:
-        if asked == "contact_point":
-            return Reading(slots={asked: None}, responses=["utter_contact_help_phone"])
-        return Reading(slots={asked: None}, responses=[HELP[asked]])
-    return Reading(slots=slots, responses=list(dict.fromkeys(responses)))
+    return slots, list(dict.fromkeys(responses))
+
+
+def details_before_consent(texts: list[str], values: Mapping[str, Any], region: str) -> Reading:
+    """Contact details typed before the visitor agreed to the notice ("ring me at
+    773 ...", or a name and number with the request): nothing personal is read before
+    consent, so they are read once the visitor agrees, and not asked for again."""
+    said = "\n".join(t for t in texts if t.strip() and not t.lstrip().startswith("/"))
+    if not said:
+        return Reading()
+    found, _ = read_details(said, values, region, asked=None)
+    if not any(found.get(slot) for slot in CONTACT_SLOTS):
+        return Reading()  # no name, number or email: "mornings" alone may be the pain's
+    slots, responses = settled_details(found, [], values)
+    return Reading(slots=slots, responses=responses)
 
 
 def contact_changes(text: str, values: Mapping[str, Any], region: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.booking_talk import asks_to_leave, gives_contact_point
 from bot.intake import answers
 from bot.intake.mentions import SPINE_LOCATIONS, Mentions, mentions
 from bot.intake.spelling import clean_answer
@@ -64,8 +65,13 @@ DECLINED_INTENTS = frozenset(
     }
 )
 # Requests that leave the intake for the contact form or the booking when the message
-# answers nothing ("can i just book the review"); with an answer in it, it is recorded.
+# answers nothing ("can i just book the review") or asks for it in so many words ("please
+# can my scan be reviewed": its answers are recorded as the contact form starts,
+# actions/leads.py); otherwise an answer in it is recorded and the intake goes on.
 LEAVING_INTENTS = frozenset({"request_review", "request_callback"})
+# Contact details typed while a question is open ("Dana Whitlock 773 555 0100, evenings"):
+# the contact form takes them, consent first (data/rules/intake.yml).
+CONTACT_DETAILS = "update_contact"
 # An urgent sign said within an answer ("no diagnosis, but I had cancer"): the answers
 # are recorded and the alarm's response comes first, then the next question. A message
 # with no answer in it is declined, and the urgent rule answers it.
@@ -266,7 +272,9 @@ def read_message(
         return Reading()
     said = mentions(text)
     stated = stated_answers(text, said, values, today, asked=requested_slot)
-    if intent in LEAVING_INTENTS and not stated:
+    if intent in LEAVING_INTENTS and (not stated or asks_to_leave(text)):
+        return Reading()
+    if intent == CONTACT_DETAILS and gives_contact_point(text):
         return Reading()
     if requested_slot is None:
         return Reading(slots=_news(stated, values, correcting=False))

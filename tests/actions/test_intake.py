@@ -19,6 +19,7 @@ from actions.intake import (
     ActionRouteReview,
     ActionStartIntake,
     ValidateIntakeForm,
+    answers_said,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,3 +189,22 @@ def test_a_review_before_the_intake_is_routed_to_its_questions(domain):
     assert (events, responses) == ([SlotSet("review_intake_first", True)], [])
     done = tracker("please check my mri", "request_review", intake_status="completed")
     assert run(route, done, domain)[0] == [SlotSet("review_intake_first", False)]
+
+
+def test_a_visitor_who_asked_for_the_review_is_told_it_follows(domain):
+    t = tracker("lower back 2 months, pain 5, mri in may, can i book a review", active=False)
+    _, responses = run(ActionStartIntake(), t, domain)
+    assert responses == ["utter_intake_review_after"]
+    _, responses = run(ActionStartIntake(), tracker("lower back 2 months", active=False), domain)
+    assert responses == []
+
+
+def test_the_answers_of_a_message_that_leaves_for_the_contact_form_are_recorded():
+    slots = {
+        e["name"]: e["value"]
+        for e in answers_said(tracker("about 3 weeks in my neck, can i book a review"))
+    }
+    assert slots["pain_location"] == ["neck"]
+    assert slots["duration_category"] == "acute"
+    assert "Where: neck" in slots["intake_summary"]
+    assert answers_said(tracker("/request_review", "request_review")) == []

@@ -14,8 +14,10 @@ from actions import common
 from actions.leads import (
     ActionKeepAlarmDetails,
     ActionSaveLead,
+    ActionStartLeadForm,
     ActionUpdateContact,
     ValidateLeadForm,
+    said_before_consent,
     unread_after_alarm,
 )
 from bot.booking import add_slots
@@ -192,3 +194,46 @@ def test_nothing_is_kept_from_an_emergency_before_consent(leads_db):
     assert run(ActionKeepAlarmDetails(), t) == ([], [])
     with session_scope(leads_db) as session:
         assert list_leads(session) == []
+
+
+def _at_the_notice(latest: str, intent: str = "affirm") -> Tracker:
+    t = tracker(latest, intent, requested="consent_given")
+    t.events = [
+        {"event": "user", "text": "hi there"},
+        {"event": "user", "text": "ring me back on 312 555 0142 about my neck"},
+        {"event": "active_loop", "name": "lead_form"},
+        {"event": "user", "text": latest},
+    ]
+    return t
+
+
+def test_the_messages_before_the_answer_to_the_notice_are_found():
+    t = _at_the_notice("/affirm")
+    assert said_before_consent(t) == ["ring me back on 312 555 0142 about my neck"]
+    t.events = t.events[1:2]
+    assert said_before_consent(t) == []
+
+
+def test_details_typed_before_consent_are_used_once_the_visitor_agrees(leads_db):
+    events, messages = run(ValidateLeadForm(), _at_the_notice("/affirm"))
+    slots = slots_of(events)
+    assert slots["consent_given"] is True
+    assert slots["contact_phone"] == "+13125550142"
+    assert slots["requested_slot"] == "contact_name"
+    assert messages == []
+
+
+def test_details_before_a_no_thanks_are_never_read(leads_db):
+    events, _ = run(ValidateLeadForm(), _at_the_notice("/deny", "deny"))
+    slots = slots_of(events)
+    assert slots["consent_given"] is False
+    assert "contact_phone" not in slots
+
+
+def test_the_request_s_intake_answers_are_kept_as_the_form_starts():
+    t = tracker("mri last month, pain 6, lower back, can i book a review", "request_review")
+    events, _ = run(ActionStartLeadForm(), t)
+    slots = slots_of(events)
+    assert slots["pain_location"] == ["lower_back"]
+    assert slots["pain_score"] == 6
+    assert slots["imaging"] == ["mri"]

@@ -13,6 +13,7 @@ from bot.contact import (
     looks_like_phone,
     parse_contact_method,
     parse_contact_time,
+    without_contact_points,
 )
 
 
@@ -146,3 +147,8 @@ def test_a_bad_number_is_an_attempt_and_a_good_one_is_not():
     assert phone_attempt("800-FLOWERS", "US")
     assert not phone_attempt("415 555 0100", "US")
     assert not phone_attempt("pain for 3 weeks", "US")
+
+
+def test_a_mistyped_address_leaves_nothing_to_read_as_a_name():
+    assert "com" not in without_contact_points("jess.t@example,com", "US")
+    assert "Comfort" in without_contact_points("ana@example.com, Comfort", "US")

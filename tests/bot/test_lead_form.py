@@ -6,7 +6,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.lead_form import contact_changes, contact_methods, read_message, required_slots
+from bot.lead_form import (
+    contact_changes,
+    contact_methods,
+    details_before_consent,
+    read_message,
+    required_slots,
+)
 from bot.leads import CONSENT_NOTICE_VERSION
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
@@ -219,3 +225,35 @@ def test_a_known_name_changes_when_said_as_one():
 def test_a_known_name_changes_when_corrected():
     reading = read("oops, typo, its Nel Brodie", "contact_time", contact_name="Nell Brody")
     assert reading.slots["contact_name"] == "Nel Brodie"
+
+
+def test_no_time_of_day_is_asked_for_an_email():
+    values = {"consent_given": True, "contact_email": "ana@example.com", "contact_method": "email"}
+    assert "contact_time" not in required_slots(values)
+    assert "contact_time" in required_slots({**values, "contact_method": "call"})
+
+
+def test_call_or_text_either_keeps_the_first_named():
+    reading = read("Ana Ruiz 312 555 0142, text or call is fine", "contact_name", **CONSENTED)
+    assert reading.slots["contact_method"] == "text"
+
+
+def test_details_typed_before_consent_are_read_once_agreed():
+    texts = ["ring me back on 312 555 0142 about my neck", "ok, Jo Marsh here, mornings"]
+    slots = details_before_consent(texts, {"consent_given": True}, "US").slots
+    assert slots["contact_phone"] == "+13125550142"
+    assert slots["contact_name"] == "Jo Marsh"
+    assert slots["contact_time"] == "morning"
+    assert slots["contact_point"] == "given"
+
+
+def test_no_details_before_consent_reads_nothing():
+    texts = ["/request_callback", "my back is worse in the mornings"]
+    assert details_before_consent(texts, {"consent_given": True}, "US").declined
+
+
+def test_the_ending_of_a_mistyped_address_is_no_name():
+    values = {**CONSENTED, "contact_name": "Jess Taylor", "contact_opt_in": False}
+    reading = read("jess.t@example,com", "contact_point", **values)
+    assert "contact_name" not in reading.slots
+    assert reading.responses == ["utter_contact_help_email"]

@@ -696,9 +696,10 @@ def test_a_request_to_book_with_no_answer_leaves_the_intake():
     assert read("could someone phone me instead", "pain_score", "request_callback").declined
 
 
-def test_a_request_to_book_that_answers_is_recorded():
+def test_a_request_to_book_in_so_many_words_leaves_even_with_an_answer_in_it():
+    # the answer is recorded as the contact form starts (actions/intake.py answers_said)
     reading = read("about 3 months, can i book a review", "pain_duration", "request_review")
-    assert not reading.declined
+    assert reading.declined
 
 
 # --- typing slips and emoji ----------------------------------------------------------------
@@ -746,3 +747,18 @@ def test_a_question_mid_intake_is_left_to_the_rules(text, intent):
 @pytest.mark.parametrize("text", ["ok can you tell me more", "so what happens next", "um how long"])
 def test_a_question_may_open_with_a_filler_word(text):
     assert looks_like_question(text)
+
+
+def test_an_answer_the_classifier_took_for_a_request_is_recorded():
+    reading = read("had an mri in march", "imaging", "request_review")
+    assert reading.slots["imaging"] == ["mri"]
+
+
+def test_contact_details_typed_at_a_question_leave_the_intake():
+    text = "Dana Whitlock 312 555 0177, texts are fine"
+    assert read(text, "pain_location", "update_contact").declined
+
+
+def test_an_answer_the_classifier_took_for_contact_details_is_recorded():
+    reading = read("lower back", "pain_location", "update_contact")
+    assert reading.slots["pain_location"] == ["lower_back"]
