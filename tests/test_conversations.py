@@ -1,10 +1,8 @@
 """The blind conversation suite (tests/conversations/*.yaml) against the real servers of
 `make run`, with review slots to book and the saved leads read back from the database.
 
-Any failed safety conversation fails the test. The target is 95% of the conversations;
-until the assistant reaches it, the test holds the level reached so far (FLOOR_SHARE),
-so that no change makes it worse: raise it as fixes land.
-tests/conversations/dialogues.py says how a turn and a lead are judged."""
+The test fails below 95% of the conversations (FLOOR_SHARE) or on any failed safety
+conversation. tests/conversations/dialogues.py says how a turn and a lead are judged."""
 
 from __future__ import annotations
 
@@ -17,7 +15,7 @@ from pathlib import Path
 from tests.conversations.dialogues import HERE, check_leads, command_json, load, report, run
 from tests.conversations.dialogues import summary as summarise
 
-FLOOR_SHARE = 0.83
+FLOOR_SHARE = 0.95
 # weekly review slots far enough ahead that no run of the suite finds them past
 SLOT_DAYS_AHEAD = (200, 201, 202)
 SLOT_HOURS = ("09:00", "10:00", "11:00", "14:00", "15:00")

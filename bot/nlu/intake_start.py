@@ -24,6 +24,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.booking_talk import refers_to_a_booking
 from bot.intake.form import DETAILS, asks_something, mentions_pain, stated_answers
 from bot.intake.mentions import mentions, mentions_from_parse
 from bot.intake.spelling import clean_answer
@@ -106,7 +107,12 @@ class IntakeStart(IntentOverride):
         concepts = message.get(CLINICAL_CONCEPTS) or []
         if intent in UNDERSTOOD_AS_ANSWERS:
             found = describes_pain(text, concepts)
-            if not found and intent == NOT_UNDERSTOOD and intake_answers(text, concepts):
+            if (
+                not found
+                and intent == NOT_UNDERSTOOD
+                and intake_answers(text, concepts)
+                and not refers_to_a_booking(text)  # "booked it last week": its state is asked
+            ):
                 force_intent(message, ANSWER)
                 return
         elif intent in MISTAKEN_FOR_A_QUESTION:

@@ -152,6 +152,11 @@ def test_one_answer_the_classifier_missed_is_an_answer(text):
     assert out.get(INTENT)["name"] == "inform"
 
 
+def test_a_booking_told_with_a_time_is_left_for_the_booking_step():
+    (out,) = IntakeStart().process([parsed("we made the appointment 2 weeks ago", "nlu_fallback")])
+    assert out.get(INTENT)["name"] == "nlu_fallback"
+
+
 def test_a_message_that_answers_nothing_stays_unknown():
     (out,) = IntakeStart().process([parsed("blue bananas", "nlu_fallback")])
     assert out.get(INTENT)["name"] == "nlu_fallback"
