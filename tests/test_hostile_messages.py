@@ -34,7 +34,10 @@ def answered(settings, text: str) -> list[dict]:
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_every_hostile_message_is_answered(servers, name):
     replies = answered(servers, SHAPES[name])
-    assert replies and all(r.get("text") or r.get("buttons") for r in replies)
+    # every reply says something, or is the widget's data sent with a question (the
+    # consent notice's version: a phone-like run of digits starts the contact form)
+    assert replies and any(r.get("text") for r in replies)
+    assert all(r.get("text") or r.get("buttons") or r.get("custom") for r in replies)
 
 
 def test_another_visitor_is_served_while_long_words_are_read(servers, domain, clinic):
