@@ -4,18 +4,10 @@ about a booking and contact details the classifier missed."""
 from __future__ import annotations
 
 import pytest
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT
 
 from bot.nlu.booking_request import BookingRequest
-
-
-def parsed(text, *ranking):
-    message = Message({TEXT: text})
-    ranked = [{"name": name, "confidence": 0.5 - 0.1 * i} for i, name in enumerate(ranking)]
-    message.set(INTENT, ranked[0])
-    message.set(INTENT_RANKING_KEY, ranked)
-    return message
+from tests.bot.nlu.ranked_messages import parsed
 
 
 def intent_after(message):

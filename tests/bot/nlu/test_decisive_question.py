@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.constants import INTENT
 
 from bot.nlu.decisive_question import DecisiveQuestion
+from tests.bot.nlu.ranked_messages import parsed
 
 
 def intent_after(text, *ranking):
-    message = Message({TEXT: text})
-    ranked = [{"name": name, "confidence": 0.5 - 0.1 * i} for i, name in enumerate(ranking)]
-    message.set(INTENT, ranked[0])
-    message.set(INTENT_RANKING_KEY, ranked)
+    message = parsed(text, *ranking)
     DecisiveQuestion().process([message])
     return message.get(INTENT)["name"]
 
