@@ -60,10 +60,12 @@ def main() -> None:
 
     from bot.action_auth import shared_secret
     from bot.intake.mentions import concept_pipeline
+    from bot.intake.spelling import speller
     from bot.settings import load_settings
 
     plugin_manager().register(SecretGuard(shared_secret(load_settings())))
     concept_pipeline()
+    speller()
     decode_requests_with_orjson()
     serve()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,12 +59,12 @@ class Mentions:
     medicines: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=1)
 def concept_pipeline() -> Language:
-    """The concept pipeline, built once per process on first use (never at import)."""
-    from bot.nlu.concepts import build_pipeline
+    """The concept pipeline, built once per process on first use (never at import) and
+    shared with the NLU component (bot.nlu.concepts.shared_pipeline)."""
+    from bot.nlu.concepts import shared_pipeline
 
-    return build_pipeline()
+    return shared_pipeline()
 
 
 def concepts_of(text: str | None) -> list[Concept]:

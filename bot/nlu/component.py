@@ -44,7 +44,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
-from bot.nlu.concepts import Concept, build_pipeline, distinct_concepts, message_concepts
+from bot.nlu.concepts import (
+    Concept,
+    build_pipeline,
+    distinct_concepts,
+    message_concepts,
+    shared_pipeline,
+)
 
 CLINICAL_CONCEPTS = "clinical_concepts"
 
@@ -77,8 +83,11 @@ class ClinicalConceptExtractor(GraphComponent, EntityExtractorMixin):
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
         patterns_dir = self._config.get("patterns_dir")
-        # built here, once per model load, never at import
-        self._nlp: Language = build_pipeline(Path(patterns_dir) if patterns_dir else None)
+        # built here, on model load, never at import; the packaged patterns' pipeline is
+        # the one the intake's readers use too (shared_pipeline)
+        self._nlp: Language = (
+            build_pipeline(Path(patterns_dir)) if patterns_dir else shared_pipeline()
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data passes through unchanged: the patterns are not learnt from it."""

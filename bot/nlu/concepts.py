@@ -29,6 +29,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -387,6 +388,17 @@ def build_pipeline(patterns_dir: Path | None = None) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def shared_pipeline() -> Language:
+    """The pipeline of the packaged patterns, built once per process on first use.
+
+    The NLU component and the intake's readers (bot/intake/mentions.py) both read
+    concepts; one pipeline serves both, so that a process builds it once (2-3 s) when
+    the model loads, not again on the first message that reaches the intake's readers.
+    """
+    return build_pipeline()
+
+
 def read_words(nlp: Language, patterns: Iterable[dict[str, Any]], patterns_dir: Path) -> set[str]:
     """Every word some rule reads: the words of the patterns, of the assertion rules and
     red flags, and of the tokenizer's exceptions. Any other word is only a token to them."""
@@ -585,4 +597,5 @@ __all__ = [
     "load_red_flags",
     "message_concepts",
     "pattern_vocabulary",
+    "shared_pipeline",
 ]

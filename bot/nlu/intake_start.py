@@ -20,14 +20,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.booking_talk import refers_to_a_booking
 from bot.intake.form import DETAILS, asks_something, mentions_pain, stated_answers
-from bot.intake.mentions import mentions, mentions_from_parse
-from bot.intake.spelling import clean_answer
+from bot.intake.mentions import concept_pipeline, mentions, mentions_from_parse
+from bot.intake.spelling import clean_answer, speller
 from bot.nlu.component import CLINICAL_CONCEPTS
 from bot.nlu.intent_override import IntentOverride, force_intent
 
@@ -100,6 +103,20 @@ def pain_behind_small_talk(message: Message) -> bool:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class IntakeStart(IntentOverride):
     """Sets ``describe_symptoms`` for a list of intake answers the classifier missed."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntakeStart:
+        """Build the component and what its readers use (the concept pipeline, the
+        speller) now, on model load, so that no visitor's message pays for it."""
+        concept_pipeline()
+        speller()
+        return cls()
 
     def override(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

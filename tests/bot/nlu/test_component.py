@@ -158,3 +158,11 @@ def test_a_repeated_phrase_is_reported_once_at_its_first_mention():
     assert flag["negated"] and flag["start"] < 25
     values = [e["value"] for e in message.get("entities")]
     assert len(values) == len(set(values)) and values
+
+
+def test_the_packaged_patterns_pipeline_is_the_intake_readers_one(component):
+    """One pipeline per process: the intake's readers never build a second one on a
+    visitor's message (a first build takes seconds)."""
+    from bot.intake.mentions import concept_pipeline
+
+    assert component._nlp is concept_pipeline()

@@ -165,3 +165,22 @@ def test_a_message_that_answers_nothing_stays_unknown():
 def test_answers_are_read_through_typing_slips():
     text = "lowr back, pinchd nerve, 3 wks"
     assert {"pain_location", "condition", "pain_duration"} <= intake_answers(text, concepts(text))
+
+
+def test_creating_it_builds_what_its_readers_use(tmp_path):
+    """The concept pipeline and the speller are built on model load, not on the first
+    message that reaches them."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from bot.intake.spelling import speller
+    from bot.nlu.concepts import shared_pipeline
+
+    shared_pipeline.cache_clear()
+    speller.cache_clear()
+    IntakeStart.create(
+        {}, LocalModelStorage(tmp_path), Resource("intake_start"), ExecutionContext(GraphSchema({}))
+    )
+    assert shared_pipeline.cache_info().currsize == 1
+    assert speller.cache_info().currsize == 1
