@@ -82,7 +82,7 @@ shell: $(MODEL)
 		trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 		$(BOT) rasa shell --model $(MODEL) --interface 127.0.0.1
 
-# The dependency audit (bot audit, bot/audit.py) runs pip-audit, pinned, through uv
+# The dependency audit (bot audit, bot/devtools/audit.py) runs pip-audit, pinned, through uv
 # outside .venv (pip-audit needs packaging>=21, Rasa pins packaging<21), and fails on any
 # vulnerability that audit-ignore.yml does not accept with a reason. pip-audit "skips" a
 # package its service does not answer for, and still says "No known vulnerabilities":
@@ -100,7 +100,7 @@ lint: $(STAMP)
 
 # Rasa 3.6's validator reports some warnings that are not true here (responses that
 # forms ask with or actions send, the faq retrieval intent as "duplicated"): bot
-# check-validation (bot/data_check.py) accepts exactly those and fails on anything else.
+# check-validation (bot/devtools/data_check.py) accepts exactly those and fails on anything else.
 validate: $(STAMP)
 	@mkdir -p var
 	$(BOT) rasa data validate > var/validate.log 2>&1 || { cat var/validate.log; exit 1; }
@@ -113,9 +113,13 @@ nlu-eval: $(MODEL)
 safety-eval: $(MODEL)
 	$(BOT) safety-eval --model $(MODEL) --data tests/safety/safety_set.yml --max-false-alarms 0.05
 
+# the test stories with Rasa's speed-ups on, then off (RASA_SPEEDUPS=0: Rasa's own code
+# wherever the project has a speed-up), so that both run the dialogue alike
 core-test: $(MODEL)
 	$(BOT) rasa test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out var/results/core
+	RASA_SPEEDUPS=0 $(BOT) rasa test core --model $(MODEL) --stories tests/stories \
+		--fail-on-prediction-errors --out var/results/core-plain
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright
 # install`, whose download is not reachable here); install it when missing.

@@ -1,7 +1,7 @@
 """Scan-review booking: offer free slots as buttons, book, move and cancel.
 
 The booking rules (atomic, one active booking per slot and per lead) live in
-bot/booking.py; these actions only talk to the visitor.
+bot/clinic/booking.py; these actions only talk to the visitor.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import clinic_profile, settings, utc_now
 from actions.faq import answer_follow_up
-from bot.booking import (
+from bot.clinic.booking import (
     BookingError,
     BookingNotFound,
     SlotTaken,
@@ -29,7 +29,7 @@ from bot.booking import (
     free_slots,
     move,
 )
-from bot.booking_talk import asks_for_review
+from bot.clinic.booking_talk import asks_for_review
 from bot.db.models import ReviewSlot
 from bot.db.session import session_factory, session_scope
 

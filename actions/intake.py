@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ReadingFormValidation, clinic_profile
-from bot.booking_talk import asks_for_review
+from bot.clinic.booking_talk import asks_for_review
 from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, Reading, read_message, required_slots
 from bot.intake.review import intake_before_review
 from bot.intake.summary import intake_summary

@@ -1,7 +1,7 @@
 """Consent, contact details and saving the lead: thin adapters over bot/.
 
-The form's reading is bot/lead_form.py; the one mapping from the conversation to a lead
-is bot.leads.draft_from_slots (also used by `bot leads recover`), so a lead that could
+The form's reading is bot/clinic/lead_form.py; the one mapping from the conversation to a lead
+is bot.clinic.leads.draft_from_slots (also used by `bot leads recover`), so a lead that could
 not be saved is rebuilt from the same slots once the database is back.
 """
 
@@ -18,9 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.booking import offer_review, review_requested, scan_on_file
 from actions.common import ReadingFormValidation, clinic_profile, settings, utc_now
 from actions.intake import answers_said
-from bot.db.session import session_scope
-from bot.intake.form import Reading, looks_like_question
-from bot.lead_form import (
+from bot.clinic.lead_form import (
     LEAD_FORM_SLOTS,
     agrees_to_notice,
     contact_changes,
@@ -29,8 +27,10 @@ from bot.lead_form import (
     offer_opt_in_with_name,
     read_message,
 )
-from bot.lead_form import required_slots as lead_required_slots
-from bot.leads import draft_from_slots, page_without_query, save_lead_reporting_new
+from bot.clinic.lead_form import required_slots as lead_required_slots
+from bot.clinic.leads import draft_from_slots, page_without_query, save_lead_reporting_new
+from bot.db.session import session_scope
+from bot.intake.form import Reading, looks_like_question
 from bot.staff.notify import notice_enabled, send_in_background
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def said_before_consent(tracker: Tracker) -> list[str]:
     """The messages of this run of the form before the visitor's answer to the notice:
     the one that started it ("ring me at 773 ...") and any typed at the notice.
     The form read nothing personal in them; their details are read once the visitor
-    agrees (bot/lead_form.py details_before_consent)."""
+    agrees (bot/clinic/lead_form.py details_before_consent)."""
     events = tracker.events
     started = max(
         (
@@ -94,7 +94,7 @@ def said_before_consent(tracker: Tracker) -> list[str]:
 
 
 class ValidateLeadForm(ReadingFormValidation):
-    """Reads each message of the consent and contact form (bot/lead_form.py)."""
+    """Reads each message of the consent and contact form (bot/clinic/lead_form.py)."""
 
     def name(self) -> str:
         return "validate_lead_form"

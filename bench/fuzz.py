@@ -4,7 +4,7 @@ pipeline and the chat channels' parsing, for as long as asked (30 minutes by def
 Each example is a body as a browser could post it: raw bytes, JSON of any shape, or a
 message of generated text (any Unicode but lone surrogates; floods of the patterns'
 words, triggers, punctuation and emoji) up to the size limit. It goes through the
-channels' checks (bot/chat_checks.py: decoding, validation, cleaning, the limits on
+channels' checks (bot/rasa_plugins/chat_checks.py: decoding, validation, cleaning, the limits on
 characters and words), and what they admit through the trained model's NLU pipeline in
 this process, with the project's patches of Rasa installed, as the server runs it.
 
@@ -105,7 +105,7 @@ def run(minutes: float, out: Path, model: Path) -> Findings:
 
     import structlog
 
-    from bot import rasa_runtime
+    from bot.processes import rasa_runtime
 
     # Rasa's debug events would print every parsed text
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
@@ -114,12 +114,12 @@ def run(minutes: float, out: Path, model: Path) -> Findings:
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
 
-    from bot.chat_checks import Admitted, ChatGuard, read_json
+    from bot.rasa_plugins.chat_checks import Admitted, ChatGuard, read_json
     from bot.settings import load_settings
 
     agent = Agent.load(str(model))
-    # as the server does once its model is loaded (bot/rasa_runtime.py): otherwise the
-    # collector's full collections walk every object of the model, ~0.5 s of CPU now
+    # as the server does once its model is loaded (bot/rasa_patches/speedups/model_loading.py):
+    # otherwise the collector's full collections walk every object of the model, ~0.5 s of CPU now
     # and then, whatever the message
     gc.collect()
     gc.freeze()

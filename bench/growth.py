@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bench.metrics import median
 from bench.visitors import Turn, long_chat, probe_chat, run_sequentially, sender_id
-from bot.tracker_store import events_connection
+from bot.db.rasa_events import events_connection
 
 # turns whose latency the report shows (the first and the last always)
 SHOWN_TURNS = (1, 2, 10, 25)

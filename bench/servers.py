@@ -23,7 +23,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from bench.metrics import find_pids, listening_pids
-from bot.readiness import health_urls, wait_until_up
+from bot.processes.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 from tests.databases import POSTGRES_SERVER
 from tests.live import UNLIMITED, start, stop
@@ -32,7 +32,7 @@ from tests.visitors import BOT, bot
 STARTUP_SECONDS = 900
 REDIS_LOCK_STORE = "redis://127.0.0.1:6379/12"
 RASA_MARKERS = ("rasa", "run")
-ACTION_MARKERS = ("bot.action_server",)
+ACTION_MARKERS = ("bot.processes.action_server",)
 SLOT_TIMES = ("09:00", "11:00", "14:30", "16:00")
 REST_PATH = "/webhooks/rest/webhook"
 
@@ -139,7 +139,7 @@ def add_slots(settings: Settings, bookings: int) -> None:
 
 def production_available() -> bool:
     """True once `bot serve prod` exists in this checkout."""
-    from bot.cli import serve
+    from bot.cli.main import serve
 
     return "prod" in serve.commands
 

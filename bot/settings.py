@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # The largest request body Rasa's channels and nginx accept (413 beyond): far above the
-# longest message the REST channel reads (bot/channel.py), far below Sanic's 100 MB.
+# longest message the REST channel reads (bot/rasa_plugins/rest_channel.py), far below
+# Sanic's 100 MB.
 MAX_REQUEST_BYTES = 64 * 1024
 
 
@@ -66,17 +67,20 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = True
     smtp_from: str = "assistant@localhost"
-    # the secret Rasa shows the action server (bot/action_auth.py); unset: one generated
+    # the secret Rasa shows the action server (bot/processes/action_auth.py); unset: one generated
     # per installation under var/ (production mode requires it set)
     action_server_secret: str | None = None
     # seconds Rasa waits for one call to the action server before apologising (Rasa's
     # own wait is 300 s; the widget gives up after 20)
     action_timeout_seconds: int = 8
-    # the REST channel (bot/channel.py): messages a minute per sender and per visitor
-    # address (nginx counts addresses in production mode), and a message's length
+    # the REST channel (bot/rasa_plugins/rest_channel.py): messages a minute per sender and per
+    # visitor address (nginx counts addresses in production mode), and a message's length
     chat_per_sender: int = 20
     chat_per_address: int = 60
     max_message_chars: int = 2000
+    # Rasa's speed-ups (bot/rasa_patches/speedups/); off (RASA_SPEEDUPS=0) every process
+    # runs Rasa's own code there, with the project's behaviour fixes still in place
+    rasa_speedups: bool = True
     # ... and in words and punctuation marks (bot/nlu/message_length.py)
     max_message_words: int = 600
 
@@ -220,6 +224,7 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         smtp_user=env.get("SMTP_USER") or None,
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_starttls=_flag(env, "SMTP_STARTTLS", True),
+        rasa_speedups=_flag(env, "RASA_SPEEDUPS", True),
         smtp_from=env.get("SMTP_FROM", "assistant@localhost"),
         action_server_secret=env.get("ACTION_SERVER_SECRET") or None,
         action_timeout_seconds=_whole(env, "ACTION_TIMEOUT_SECONDS", 8, 1, 300),

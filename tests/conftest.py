@@ -20,7 +20,7 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def clinic():
-    from bot.clinic import load_clinic_profile
+    from bot.clinic.profile import load_clinic_profile
 
     return load_clinic_profile(ROOT / "clinic.yml")
 
@@ -44,6 +44,18 @@ def servers(project_root, tmp_path_factory) -> Iterator[Settings]:
         tmp_path_factory.mktemp("servers"),
         {"RASA_PORT": "15005", "ACTION_PORT": "15055", "WEB_PORT": "18000"},
         ["actions", "rasa", "web"],
+    )
+
+
+@pytest.fixture(scope="session")
+def plain_servers(project_root, tmp_path_factory) -> Iterator[Settings]:
+    """Rasa and the action server with RASA_SPEEDUPS=0: Rasa's own code wherever the
+    project has a speed-up, the behaviour fixes still in place."""
+    yield from live.serve(
+        project_root,
+        tmp_path_factory.mktemp("plain-servers"),
+        {"RASA_PORT": "15008", "ACTION_PORT": "15058", "RASA_SPEEDUPS": "0"},
+        ["actions", "rasa"],
     )
 
 

@@ -19,7 +19,7 @@ import pytest
 import requests
 from rasa.core.nlg.interpolator import interpolate_text
 
-from bot.readiness import health_urls, wait_until_up
+from bot.processes.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 
 STARTUP_SECONDS = 300

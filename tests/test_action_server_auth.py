@@ -1,4 +1,4 @@
-"""The real action server answers only the assistant's own Rasa (bot/action_auth.py),
+"""The real action server answers only the assistant's own Rasa (bot/processes/action_auth.py),
 and answers bad requests with their status and a reason, never a traceback."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import uuid
 
 import requests
 
-from bot.action_auth import authorisation, shared_secret
+from bot.processes.action_auth import authorisation, shared_secret
 from tests.live import expected, log_file, say
 from tests.visitors import bot, texts
 

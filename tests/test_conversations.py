@@ -2,7 +2,8 @@
 `make run`, with review slots to book and the saved leads read back from the database.
 
 The test fails below 95% of the conversations (FLOOR_SHARE) or on any failed safety
-conversation. tests/conversations/dialogues.py says how a turn and a lead are judged."""
+conversation, with Rasa's speed-ups on (``servers``, as `make run`) and off
+(``plain_servers``, RASA_SPEEDUPS=0). tests/conversations/dialogues.py says how a turn and a lead are judged."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.conversations.dialogues import HERE, check_leads, command_json, load, report, run
 from tests.conversations.dialogues import summary as summarise
@@ -26,7 +29,9 @@ def _bot(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("bot")), *args]
 
 
-def test_whole_conversations_pass(servers, project_root):
+@pytest.mark.parametrize("set_up", ["servers", "plain_servers"])
+def test_whole_conversations_pass(set_up, request, project_root):
+    servers = request.getfixturevalue(set_up)
     env = {**os.environ, "DATABASE_URL": servers.database_url}
     for days in SLOT_DAYS_AHEAD:
         day = (date.today() + timedelta(days=days)).isoformat()

@@ -20,7 +20,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bot.readiness import wait_until_up
+from bot.processes.readiness import wait_until_up
 from bot.settings import Settings, load_settings
 from tests.databases import POSTGRES_SERVER, postgres_database
 from tests.live import (

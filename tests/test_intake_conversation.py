@@ -139,7 +139,8 @@ def test_a_crisis_mid_form_gives_988_and_no_more_intake_questions(visitor):
     assert texts(visitor("i keep thinking everyone would be better off without me")) == [
         r("utter_crisis")
     ]
-    # every later reply ends with the crisis line's reminder (bot/nlg.py alarm_reminder)
+    # every later reply ends with the crisis line's reminder (bot/rasa_plugins/nlg.py
+    # alarm_reminder)
     replies = texts(visitor("my lower back hurts all the time"))
     assert replies[0].startswith(r("utter_describe_ack"))
     assert r("utter_crisis_reminder") in "\n\n".join(replies)

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bot.nlu_eval import load_examples
+from bot.devtools.nlu_eval import load_examples
 
 MIN_TRAINING_EXAMPLES = 20
 MIN_HELD_OUT_EXAMPLES = 8

@@ -21,8 +21,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from bot.db.rasa_events import EVENTS, events_connection
 from bot.settings import Settings
-from bot.tracker_store import EVENTS, events_connection
 from tests import live
 from tests.visitors import add_review_slots
 
@@ -228,7 +228,7 @@ def replica_pid(settings: Settings, port: int) -> int:
         if (
             f"RASA_PORT={port}".encode() in variables
             and f"PRODUCTION_DIR={settings.production_dir}".encode() in variables
-            and b"bot.rasa_runtime" in command
+            and b"bot.processes.rasa_runtime" in command
             and b"run" in command
         ):
             return int(entry)

@@ -175,8 +175,8 @@ def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
 
 
 def test_a_request_id_from_an_untrusted_caller_does_not_hide_a_message(servers):
-    """Only nginx's id names a message (bot/retried_messages.py): a caller repeating its
-    own X-Request-ID is heard each time."""
+    """Only nginx's id names a message (bot/rasa_patches/fixes/retried_messages.py): a caller
+    repeating its own X-Request-ID is heard each time."""
     sender = uuid.uuid4().hex
     request_id = uuid.uuid4().hex
     say(servers, sender, "thanks", **{"X-Request-ID": request_id})

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.booking_talk import asks_to_leave, gives_contact_point
+from bot.clinic.booking_talk import asks_to_leave, gives_contact_point
 from bot.intake import answers
 from bot.intake.mentions import SPINE_LOCATIONS, Mentions, mentions
 from bot.intake.spelling import clean_answer

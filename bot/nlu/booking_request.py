@@ -20,7 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking_talk import (
+from bot.clinic.booking_talk import (
     asks_about_the_booking,
     asks_for_callback,
     asks_for_review,

@@ -2,7 +2,7 @@
 
 They take the places of Rasa's DIETClassifier and ResponseSelector in config.yml and
 write the same message properties, so the FallbackClassifier, SafetyTriage, the rules,
-Rasa's ``utter_faq`` (ActionRetrieveResponse) and bot/nlu_eval.py read them unchanged:
+Rasa's ``utter_faq`` (ActionRetrieveResponse) and bot/devtools/nlu_eval.py read them unchanged:
 
 - ``LinearIntentClassifier`` sets ``intent`` (``{"name", "confidence"}``) and
   ``intent_ranking`` (the ``ranking_length`` most likely, best first), as DIET does;

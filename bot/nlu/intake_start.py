@@ -27,7 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking_talk import refers_to_a_booking
+from bot.clinic.booking_talk import refers_to_a_booking
 from bot.intake.form import DETAILS, asks_something, mentions_pain, stated_answers
 from bot.intake.mentions import concept_pipeline, mentions, mentions_from_parse
 from bot.intake.spelling import clean_answer, speller

@@ -28,7 +28,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 )
 from sklearn.feature_extraction.text import CountVectorizer
 
-from bot.remembered import remembered
+from bot.rasa_patches.speedups.remembered import remembered
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)

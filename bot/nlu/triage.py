@@ -3,7 +3,7 @@
 Placed after the intent classifiers and the FallbackClassifier in config.yml: when a
 message asserts an emergency, urgent or crisis sign, its intent becomes ``emergency``,
 ``urgent_symptom`` or ``crisis`` whatever else was predicted, and the rules answer it
-before anything else, from any state. The decision itself is bot/safety.py.
+before anything else, from any state. The decision itself is bot/clinic/safety.py.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.clinic.safety import ALARM_INTENTS, screen
 from bot.nlu.component import CLINICAL_CONCEPTS
 from bot.nlu.intent_override import IntentOverride, force_intent, withdraw_intents
-from bot.safety import ALARM_INTENTS, screen
 
 SAFETY = "safety"
 

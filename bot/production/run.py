@@ -12,6 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bot.db.rasa_events import tracker_store_url
+from bot.processes.readiness import wait_until_up
 from bot.production.secret_check import weak_secrets
 from bot.production.topology import (
     Layout,
@@ -21,9 +23,7 @@ from bot.production.topology import (
     production_environment,
     write_configuration,
 )
-from bot.readiness import wait_until_up
 from bot.settings import Settings, load_settings
-from bot.tracker_store import tracker_store_url
 
 STARTUP_SECONDS = 600
 

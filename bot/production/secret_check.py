@@ -9,7 +9,7 @@ and long enough not to be guessed. The secrets, all read from the environment:
   channels answer, and nginx passes only those); set, it opens the API to whoever holds
   it, so it must be a generated token of at least 32 characters.
 - ``ACTION_SERVER_SECRET``: required. Rasa shows it to the action server with every call
-  (bot/action_auth.py); production deployments put the action server on a network, so
+  (bot/processes/action_auth.py); production deployments put the action server on a network, so
   it must be a generated secret of at least 32 characters, the same for every process.
 - ``SMTP_PASSWORD``, and the passwords inside ``DATABASE_URL``, ``TRACKER_STORE_DB`` and
   ``LOCK_STORE_URL``: optional (a server on loopback may trust the local user); when
@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from bot.db.rasa_events import tracker_store_url
 from bot.settings import Settings
-from bot.tracker_store import tracker_store_url
 
 # Rasa's HTTP API token: `secrets.token_urlsafe(32)` gives 43 characters.
 MIN_TOKEN_LENGTH = 32

@@ -19,8 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.db.rasa_events import tracker_store_url
 from bot.settings import Settings
-from bot.tracker_store import tracker_store_url
 from bot.web.security import HSTS
 
 TEMPLATES = Path(__file__).parent

@@ -18,8 +18,8 @@ from typing import Any, Literal
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.db.rasa_events import EVENTS, events_connection
 from bot.nlu.payloads import is_button_payload
-from bot.tracker_store import EVENTS, events_connection
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from bot.clinic import ClinicProfile, load_clinic_profile
+from bot.clinic.profile import ClinicProfile, load_clinic_profile
+from bot.clinic.recovery import tracker_store_url
 from bot.db.session import session_factory
-from bot.recovery import tracker_store_url
 from bot.settings import Settings, load_settings
 from bot.web.security import SecurityHeaders, content_security_policy
 from bot.web.staff import staff_routes

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.clinic import ClinicProfile
+from bot.clinic.profile import ClinicProfile
 
 WIDGET = Path(__file__).parent / "static" / "widget"
 # short enough that a fix reaches visitors the same day, long enough to spare requests

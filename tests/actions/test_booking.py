@@ -16,7 +16,7 @@ from actions.booking import (
     ActionOfferReview,
     scan_said,
 )
-from bot.booking import add_slots, book
+from bot.clinic.booking import add_slots, book
 from bot.db.models import Lead
 from bot.db.session import session_factory, session_scope
 from tests.actions.trackers import listening_tracker

@@ -173,7 +173,7 @@ def test_a_stopped_intake_clears_its_answers(domain):
 
 
 def test_every_response_the_form_names_exists(domain):
-    from bot.data_check import responses_named_in_code
+    from bot.devtools.data_check import responses_named_in_code
 
     named = responses_named_in_code(ROOT)
     assert named, "the scan found no responses"

@@ -20,9 +20,9 @@ from actions.leads import (
     said_before_consent,
     unread_after_alarm,
 )
-from bot.booking import add_slots
+from bot.clinic.booking import add_slots
+from bot.clinic.leads import CONSENT_NOTICE_VERSION, list_leads
 from bot.db.session import session_scope
-from bot.leads import CONSENT_NOTICE_VERSION, list_leads
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -11,8 +11,8 @@ from aiosmtpd.controller import Controller
 
 from actions import common
 from actions.leads import ActionSaveLead, ActionUpdateContact
+from bot.clinic.leads import list_leads
 from bot.db.session import session_scope
-from bot.leads import list_leads
 from tests.actions.test_leads import CONTACT, run, slots_of, tracker
 
 

@@ -61,14 +61,14 @@ def test_servers_are_found_by_command_line_and_port(tmp_path):
         "10": ["python", "/v/bin/rasa", "run", "--model", "m", "--port", "25006"],
         "11": ["python", "/v/bin/rasa", "run", "--model", "m", "--port", "25007"],
         "12": ["python", "/v/bin/rasa", "train", "--port", "25006"],
-        "13": ["python", "-m", "bot.action_server", "--port", "25055"],
+        "13": ["python", "-m", "bot.processes.action_server", "--port", "25055"],
         "self": ["not", "a", "pid"],
     }
     for pid, argv in commands.items():
         (tmp_path / pid).mkdir()
         (tmp_path / pid / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
     assert metrics.find_pids(25006, ("rasa", "run"), proc=tmp_path) == [10]
-    assert metrics.find_pids(25055, ("bot.action_server",), proc=tmp_path) == [13]
+    assert metrics.find_pids(25055, ("bot.processes.action_server",), proc=tmp_path) == [13]
     assert metrics.find_pids(25008, ("rasa", "run"), proc=tmp_path) == []
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEvent, Booking, Lead, ReviewSlot, utcnow
 from bot.db.session import session_scope

@@ -168,7 +168,7 @@ def texts_from(domain: Any, clinic: Any) -> Texts:
 def main(argv: list[str] | None = None) -> int:
     from rasa.shared.importers.importer import TrainingDataImporter
 
-    from bot.clinic import load_clinic_profile
+    from bot.clinic.profile import load_clinic_profile
 
     parser = argparse.ArgumentParser(prog="python -m tests.safety_blind.positions")
     parser.add_argument("--url", default="http://127.0.0.1:5005")

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from starlette.responses import Response
 
-from bot import booking
+from bot.clinic import booking
 from bot.db.models import STAFF_ROLES, Booking, StaffUser
 from bot.staff.accounts import (
     AccountError,

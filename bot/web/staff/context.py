@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from bot.clinic import ClinicProfile
+from bot.clinic.profile import ClinicProfile
 from bot.db.models import StaffSession, StaffUser, utcnow
 from bot.settings import Settings
 from bot.staff.accounts import resolve_session

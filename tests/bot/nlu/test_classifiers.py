@@ -18,8 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.devtools.nlu_eval import predicted_label
 from bot.nlu.classifiers import LinearIntentClassifier, LinearResponseSelector
-from bot.nlu_eval import predicted_label
 
 EXAMPLES = {
     "greet": ["hi", "hello there", "good morning", "hey", "hello"],

@@ -1,12 +1,12 @@
 """The number of tokens a message holds, and the channels' refusal of more than the
-pipeline reads at once (bot/nlu/message_length.py, bot/chat_checks.py)."""
+pipeline reads at once (bot/nlu/message_length.py, bot/rasa_plugins/chat_checks.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.chat_checks import MESSAGE_TOO_LONG, Admitted, ChatGuard
 from bot.nlu.message_length import words_to_read
+from bot.rasa_plugins.chat_checks import MESSAGE_TOO_LONG, Admitted, ChatGuard
 from bot.settings import load_settings
 from tests.bot.nlu import pipeline
 

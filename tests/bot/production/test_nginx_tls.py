@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.processes.readiness import wait_until_up
 from bot.production.topology import Layout, find_nginx, write_configuration
-from bot.readiness import wait_until_up
 from bot.settings import Settings, load_settings
 from bot.web.security import HSTS
 from tests import live

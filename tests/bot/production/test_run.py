@@ -7,7 +7,7 @@ import uuid
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.production.run import ensure_postgres_database, health_urls
 from bot.settings import load_settings
 from tests.databases import postgres_database

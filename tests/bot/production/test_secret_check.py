@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.production.secret_check import (
     MIN_PASSWORD_LENGTH,
     MIN_TOKEN_LENGTH,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.booking import add_slots, book, cancel
+from bot.clinic.booking import add_slots, book, cancel
 from bot.db.models import StaffUser
 from bot.staff.inbox import (
     FilterError,

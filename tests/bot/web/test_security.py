@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
-from bot.readiness import wait_until_up
+from bot.processes.readiness import wait_until_up
 from bot.settings import load_settings
 from bot.web.app import create_app
 from tests import live

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import booking
+from bot.clinic import booking
 from bot.db.models import AuditEvent, Lead, ReviewSlot, StaffSession, StaffUser, utcnow
 from bot.staff.accounts import find_user
 from tests.bot.web.staff.conftest import ADMIN, STAFF, post_form, sign_in

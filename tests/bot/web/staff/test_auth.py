@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from bot.db.models import AuditEvent, StaffSession, utcnow
 from bot.db.session import session_factory
-from bot.readiness import wait_until_up
+from bot.processes.readiness import wait_until_up
 from bot.settings import load_settings
 from bot.staff.accounts import LOGIN_FAILED_MESSAGE, create_user
 from bot.web.app import create_app

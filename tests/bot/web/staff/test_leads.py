@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import booking
+from bot.clinic import booking
 from bot.db.models import AuditEvent, Consent, Intake, Lead, LeadNote
 from tests.bot.web.staff.conftest import ADMIN, STAFF, T0, csrf_of, post_form
 from tests.tracker_events import chat_at, event_counts, save_conversations
