@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for p in $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.
 # Everything a trained model depends on: retrain only when one of these changes.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-# Production mode on this machine: PostgreSQL and Redis as design.md describes them; set
+# Production mode on this machine: PostgreSQL and Redis as docs/deployment.md describes them; set
 # these (and NGINX_HOST, TLS_CERTIFICATE...) in the environment to point elsewhere.
 PROD_ENV := DATABASE_URL="$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/spine_leads}" \
 	TRACKER_STORE_DB="$${TRACKER_STORE_DB:-postgresql://postgres@127.0.0.1:5432/spine_trackers}" \
@@ -63,7 +63,7 @@ run: $(MODEL)
 	$(BIN)/honcho start -f Procfile
 
 # nginx in front of two Rasa replicas (PostgreSQL tracker store, Redis lock store), the
-# action server and the web app, kept running by supervisord (README: Production mode).
+# action server and the web app, kept running by supervisord (docs/deployment.md).
 run-prod: $(MODEL) nginx
 	@mkdir -p var
 	$(PROD_ENV) $(BOT) serve prod --create-databases
@@ -143,13 +143,13 @@ test: lint validate pytest nlu-eval safety-eval core-test
 	@echo "make test: all checks passed"
 
 # Not part of `make test`: trains the project's and the stock configuration, then serves
-# and loads each set-up in turn (README: Benchmark). Takes about an hour on 2 cores.
+# and loads each set-up in turn (docs/development.md: Benchmark). Takes about an hour on 2 cores.
 bench: $(STAMP) nginx
 	@mkdir -p var
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Not part of `make test`: the `make run` set-up on its own ports under a steady mixed
-# load for 30 minutes after a 3-minute warm-up (README: Soak); fails on any error or on
+# load for 30 minutes after a 3-minute warm-up (docs/development.md: Soak); fails on any error or on
 # memory growth of 10% or more. Uses the trained model as it is (make train first).
 .PHONY: soak
 soak: $(STAMP) nginx
