@@ -3,7 +3,8 @@
 
 The test fails below 95% of the conversations (FLOOR_SHARE) or on any failed safety
 conversation, with Rasa's speed-ups on (``servers``, as `make run`) and off
-(``plain_servers``, RASA_SPEEDUPS=0). tests/conversations/dialogues.py says how a turn and a lead are judged."""
+(``plain_servers``, RASA_SPEEDUPS=0). tests/conversations/dialogues.py says how a turn
+and a lead are judged."""
 
 from __future__ import annotations
 
