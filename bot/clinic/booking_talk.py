@@ -122,16 +122,18 @@ def refers_to_a_booking(text: str) -> bool:
     return bool(_A_BOOKING.search(text or ""))
 
 
-# a phone number (ten digits or more in one run) or an email address typed
+# a phone number (ten digits or more in one run) or an email address typed; an address
+# is looked for only from the start of a run of non-spaces (the lookbehind), so that a
+# long run without "@" costs one pass, not one pass from each of its characters
 _PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
-_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.\w{2,}")
+_EMAIL_LIKE = re.compile(r"(?<![^\s@])[^\s@]+@[^\s@]+\.\w{2,}")
 
 
 def gives_contact_point(text: str) -> bool:
     """The message carries a phone number or an email address ("Dana Whitlock 773 555
     0100, evenings"): the visitor is giving their details, whatever was asked."""
     text = text or ""
-    if _EMAIL_LIKE.search(text):
+    if "@" in text and _EMAIL_LIKE.search(text):
         return True
     return any(len(re.sub(r"\D", "", run)) >= 10 for run in _PHONE_LIKE.findall(text))
 

@@ -89,13 +89,22 @@ def test_a_booking_mentioned():
 
 
 @pytest.mark.parametrize(
-    "text", ["Dana Whitlock 312 555 0177", "+44 20 7946 0958 please", "dana@example.org"]
+    "text",
+    [
+        "Dana Whitlock 312 555 0177",
+        "+44 20 7946 0958 please",
+        "dana@example.org",
+        "write to me (dana@example.org) please",
+        "x@dana@example.org",
+    ],
 )
 def test_contact_details_given(text):
     assert gives_contact_point(text)
 
 
-@pytest.mark.parametrize("text", ["mri on 12/03/2024", "l4-l5, pain 6, 3 months", "call me"])
+@pytest.mark.parametrize(
+    "text", ["mri on 12/03/2024", "l4-l5, pain 6, 3 months", "call me", "½" * 2000, "a@b"]
+)
 def test_no_contact_details_given(text):
     assert not gives_contact_point(text)
 
