@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.clinic.contact import CONTACT_METHODS, CONTACT_TIMES
-from bot.clinic.safety import conversation_triage
+from bot.clinic.safety import TRIAGE_LEVELS, conversation_triage
 from bot.db.dialects import upsert_insert
-from bot.db.models import TRIAGE_LEVELS, Booking, Consent, Intake, Lead, touch
+from bot.db.models import Booking, Consent, Intake, Lead, touch
 from bot.intake.answers import ACUTE, CHRONIC, SUBACUTE
 
 CONSENT_NOTICE_VERSION = "2026-11-27"  # the version of the consent notice text shown in the chat

@@ -29,7 +29,8 @@ from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.types import TypeDecorator
 
-TRIAGE_LEVELS = ("routine", "urgent", "emergency")
+from bot.clinic.safety import TRIAGE_LEVELS
+
 LEAD_STATUSES = ("new", "contacted", "booked", "closed")
 BOOKING_STATUSES = ("active", "cancelled")
 # why a lead was closed: the back-office asks for one of these

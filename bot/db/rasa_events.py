@@ -16,6 +16,7 @@ from sqlalchemy import column, create_engine, inspect, pool, table
 from sqlalchemy.engine import Connection, make_url
 
 from bot.db.dialects import checkpoint_and_truncate
+from bot.db.session import SQLITE_BUSY_TIMEOUT
 
 # the columns of rasa.core.tracker_store.SQLTrackerStore.SQLEvent that we use
 EVENTS = table(
@@ -26,9 +27,6 @@ EVENTS = table(
     column("timestamp"),  # float, epoch seconds
     column("data"),  # the event as Rasa's JSON
 )
-
-# seconds a SQLite writer waits for a live Rasa writing to the same file
-SQLITE_BUSY_TIMEOUT = 30
 
 
 def tracker_store_url(tracker: str | Path) -> str:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
-# seconds a SQLite writer waits for another one before failing
+# seconds a SQLite writer waits for another one (another process, or a live Rasa writing
+# to the same tracker store) before failing
 SQLITE_BUSY_TIMEOUT = 30
 
 

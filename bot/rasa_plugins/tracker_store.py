@@ -57,7 +57,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.rasa_events import SQLITE_BUSY_TIMEOUT
+from bot.db.session import SQLITE_BUSY_TIMEOUT
 from bot.rasa_patches.speedups import fast_json
 from bot.rasa_patches.speedups.action_payloads import remember_json
 from bot.rasa_plugins.kept_trackers import KEPT_CONVERSATIONS, KeptTrackers

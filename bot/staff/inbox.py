@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.db.models import LEAD_STATUSES, TRIAGE_LEVELS, Booking, Lead
+from bot.clinic.safety import TRIAGE_LEVELS
+from bot.db.models import LEAD_STATUSES, Booking, Lead
 from bot.staff.inputs import InputError, day, plain_text
 from bot.staff.paging import Page, paginate
 

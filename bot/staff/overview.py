@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import TRIAGE_LEVELS, Booking, Lead
+from bot.clinic.safety import TRIAGE_LEVELS
+from bot.db.models import Booking, Lead
 
 UNSPECIFIED = "unspecified"  # the category of a lead that named no condition
 
