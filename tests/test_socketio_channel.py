@@ -13,7 +13,7 @@ import pytest
 import requests
 import socketio
 
-from bot.clinic.leads import CONSENT_NOTICE_VERSION
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from tests import socketio_live
 from tests.live import expected

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.clinic.leads import CONSENT_NOTICE_VERSION as NOTICE
+from bot.clinic.consent import CONSENT_NOTICE_VERSION as NOTICE
 from bot.settings import Settings
 from tests.live import expected, say
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
 from bot.clinic.contact import (
     CONTACT_METHODS,
     find_email,
@@ -24,7 +25,6 @@ from bot.clinic.contact import (
     without_contact_points,
 )
 from bot.clinic.contact_name import find_name, names_with_cue
-from bot.clinic.leads import CONSENT_NOTICE_VERSION
 from bot.intake.answers import is_skip, parse_yes_no
 from bot.intake.form import DECLINED_INTENTS, Reading, looks_like_question
 

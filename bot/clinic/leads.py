@@ -22,7 +22,6 @@ from bot.db.dialects import upsert_insert
 from bot.db.models import Booking, Consent, Intake, Lead, touch
 from bot.intake.answers import ACUTE, CHRONIC, SUBACUTE
 
-CONSENT_NOTICE_VERSION = "2026-11-27"  # the version of the consent notice text shown in the chat
 INTAKE_ANSWER_SLOTS = (
     "pain_location",
     "condition",

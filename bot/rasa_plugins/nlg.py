@@ -21,7 +21,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.clinic.leads import CONSENT_NOTICE_VERSION
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
 from bot.clinic.profile import load_clinic_profile
 from bot.settings import load_settings
 

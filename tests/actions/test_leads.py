@@ -21,7 +21,8 @@ from actions.leads import (
     unread_after_alarm,
 )
 from bot.clinic.booking import add_slots
-from bot.clinic.leads import CONSENT_NOTICE_VERSION, list_leads
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
+from bot.clinic.leads import list_leads
 from bot.db.session import session_scope
 from tests.conftest import ROOT
 

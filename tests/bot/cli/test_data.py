@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import main
-from bot.clinic.leads import CONSENT_NOTICE_VERSION, draft_from_slots, save_lead
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
+from bot.clinic.leads import draft_from_slots, save_lead
 from bot.db.session import session_scope
 
 SLOTS = {

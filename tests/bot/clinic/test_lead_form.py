@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
 from bot.clinic.lead_form import (
     contact_changes,
     contact_methods,
@@ -13,7 +14,6 @@ from bot.clinic.lead_form import (
     read_message,
     required_slots,
 )
-from bot.clinic.leads import CONSENT_NOTICE_VERSION
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
 CONSENTED = {"consent_given": True, "contact_opt_in": True}

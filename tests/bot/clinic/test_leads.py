@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
 from bot.clinic.leads import (
-    CONSENT_NOTICE_VERSION,
     draft_from_slots,
     find_lead,
     lead_as_dict,

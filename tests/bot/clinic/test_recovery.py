@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.clinic.leads import CONSENT_NOTICE_VERSION, find_lead
+from bot.clinic.consent import CONSENT_NOTICE_VERSION
+from bot.clinic.leads import find_lead
 from bot.clinic.recovery import conversation_slots, recover_leads, tracker_store_url
 from tests.tracker_events import save_conversations
 

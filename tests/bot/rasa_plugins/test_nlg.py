@@ -77,7 +77,7 @@ def test_rasa_builds_it_from_endpoints_yml(domain, project_root, monkeypatch):
     [("utter_ask_consent_given", "consent_given"), ("utter_ask_contact_opt_in", "contact_opt_in")],
 )
 def test_consent_questions_tell_the_widget_which_notice(generator, response, question):
-    from bot.clinic.leads import CONSENT_NOTICE_VERSION
+    from bot.clinic.consent import CONSENT_NOTICE_VERSION
 
     custom = generate(generator, response)["custom"]
     assert custom == {"consent_question": question, "notice_version": CONSENT_NOTICE_VERSION}
