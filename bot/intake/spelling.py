@@ -34,7 +34,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from bot.nlu.fuzzy import _same_stem as same_stem
-from bot.nlu.fuzzy import load_word_list
+from bot.nlu.fuzzy import load_word_list, max_edits
 
 MAX_CHARS = 1000
 MAX_WORDS = 120
@@ -59,13 +59,6 @@ def strip_symbols(text: str) -> str:
         for ch in text
     ]
     return " ".join("".join(kept).split())
-
-
-def max_edits(length: int) -> int:
-    """How many edits a word of ``length`` letters may be from its correction."""
-    if length < MIN_WORD_LENGTH:
-        return 0
-    return 2 if length >= 8 else 1
 
 
 class Speller:
@@ -96,7 +89,7 @@ class Speller:
         return found if found is not None else word
 
     def _closest(self, word: str) -> str | None:
-        limit = max_edits(len(word))
+        limit = max_edits(len(word), MIN_WORD_LENGTH)
         if limit == 0:
             return None
         matches = process.extract(

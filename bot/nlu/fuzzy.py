@@ -44,9 +44,11 @@ MAX_EDITS = 2  # for words of 8 letters or more; fewer below (max_edits)
 _CACHE_LIMIT = 20_000
 
 
-def max_edits(length: int) -> int:
-    """How many edits a word of ``length`` letters may be away from its correction."""
-    if length < MIN_LENGTH:
+def max_edits(length: int, min_length: int = MIN_LENGTH) -> int:
+    """How many edits a word of ``length`` letters may be away from its correction: none
+    below ``min_length`` (the intake's speller corrects shorter words than the concept
+    patterns do, bot/intake/spelling.py)."""
+    if length < min_length:
         return 0
     if length < 8:
         return 1

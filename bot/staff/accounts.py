@@ -110,8 +110,9 @@ def validate_password(password: str, email: str) -> None:
 # --- accounts ----------------------------------------------------------------------
 
 
-def normalise_email(email: str) -> str:
-    """The form emails are stored in: validated, normalised, lower-case."""
+def stored_email(email: str) -> str:
+    """A staff sign-in address as it is stored: validated, normalised, lower-case; raises
+    AccountError for an invalid one."""
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -125,7 +126,7 @@ def lookup_form(email: str) -> str:
     """The stored form of a typed email, or a plain lower-cased one if it's not valid
     (it then matches nobody, which is the right answer)."""
     try:
-        return normalise_email(email)
+        return stored_email(email)
     except AccountError:
         return plain_text(email).strip().lower()
 
@@ -163,7 +164,7 @@ def create_user(
     ``actor`` is the admin who added it, None from the command line."""
     now = _aware(now or utcnow())
     _check_role(role)
-    address = normalise_email(email)
+    address = stored_email(email)
     validate_password(password, address)
     if find_user(session, address) is not None:
         raise AccountError(f"an account for {address} already exists")
