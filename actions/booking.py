@@ -32,9 +32,9 @@ from bot.clinic.booking import (
 from bot.clinic.booking_talk import asks_for_review
 from bot.db.models import ReviewSlot
 from bot.db.session import session_factory, session_scope
+from bot.intake.answers.imaging import REVIEWED_SCANS
 
 logger = logging.getLogger(__name__)
-SCAN_KINDS = frozenset({"mri", "ct"})
 ORDINALS = {
     "first": 0, "1st": 0, "one": 0, "1": 0,
     "second": 1, "2nd": 1, "two": 1, "2": 1,
@@ -63,7 +63,7 @@ def scan_on_file(tracker: Tracker) -> bool:
     that a scan named in the first message is not asked about again at booking time."""
     imaging = tracker.get_slot("imaging")
     if isinstance(imaging, list):
-        return bool(SCAN_KINDS & set(imaging))
+        return bool(set(REVIEWED_SCANS) & set(imaging))
     return any(
         event.get("event") == "user" and scan_said(event.get("text") or "")
         for event in tracker.events

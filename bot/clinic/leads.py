@@ -20,7 +20,7 @@ from bot.clinic.contact import CONTACT_METHODS, CONTACT_TIMES
 from bot.clinic.safety import TRIAGE_LEVELS, conversation_triage
 from bot.db.dialects import upsert_insert
 from bot.db.models import Booking, Consent, Intake, Lead, touch
-from bot.intake.answers import ACUTE, CHRONIC, SUBACUTE
+from bot.intake.answers.durations import ACUTE, CHRONIC, SUBACUTE
 
 INTAKE_ANSWER_SLOTS = (
     "pain_location",

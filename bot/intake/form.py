@@ -16,7 +16,12 @@ from datetime import date
 from typing import Any
 
 from bot.clinic.booking_talk import asks_to_leave, gives_contact_point
-from bot.intake import answers
+from bot.intake.answers.durations import duration_category, only_a_long_time, parse_duration
+from bot.intake.answers.imaging import REVIEWED_SCANS, parse_imaging
+from bot.intake.answers.pain import pain_score_out_of_range, parse_pain_score
+from bot.intake.answers.treatments import TREATMENT_ORDER, parse_treatments
+from bot.intake.answers.when import parse_when, point_in_time
+from bot.intake.answers.yes_no import is_skip, parse_yes_no
 from bot.intake.mentions import SPINE_LOCATIONS, Mentions, mentions
 from bot.intake.spelling import clean_answer
 
@@ -82,7 +87,6 @@ GENERIC_CONDITION_OF_LOCATION = {
     "mid_back": "back_pain",
 }
 GENERIC_CONDITIONS = frozenset(GENERIC_CONDITION_OF_LOCATION.values())
-REVIEWED_SCANS = ("mri", "ct")
 ANTIDEPRESSANTS = frozenset(
     {"antidepressant", "duloxetine", "amitriptyline", "nortriptyline", "venlafaxine"}
 )
@@ -395,7 +399,7 @@ def _topic(clause: str, previous: str) -> str:
         return "scan"
     if _names_treatment(clause):
         return "treatment"
-    if previous != "pain" and answers.point_in_time(clause) and not mentions_pain(clause):
+    if previous != "pain" and point_in_time(clause) and not mentions_pain(clause):
         return previous
     return "pain"
 
@@ -403,7 +407,7 @@ def _topic(clause: str, previous: str) -> str:
 def _names_treatment(clause: str) -> bool:
     """A treatment tried, not a word that only looks like one ("worse at rest"): a
     treatment with a verb of trying or taking, or one that is never anything else."""
-    found = answers.parse_treatments(clause)
+    found = parse_treatments(clause)
     if not found or found == [NONE]:
         return False
     return bool(_TREATMENT_CUE.search(clause) or _STRONG_TREATMENT.search(clause))
@@ -498,26 +502,26 @@ def _stated_pain_score(
     """A pain score said with its cue ("pain 6", "7/10"), a correction of the one given
     ("6 not 8"), or a bare number when neither a length nor a date was asked."""
     swap = _NUMBER_SWAP.search(text)
-    if swap and values.get("pain_score") == answers.parse_pain_score(swap.group(2)):
-        return answers.parse_pain_score(swap.group(1))
+    if swap and values.get("pain_score") == parse_pain_score(swap.group(2)):
+        return parse_pain_score(swap.group(1))
     cued = _PAIN_NUMBER.search(pain_text)
     if cued:
-        return answers.parse_pain_score(cued.group(0))
+        return parse_pain_score(cued.group(0))
     for clause in clauses(pain_text):
-        if _PAIN_DAYS.search(clause) and answers.parse_pain_score(clause) is not None:
-            return answers.parse_pain_score(clause)
+        if _PAIN_DAYS.search(clause) and parse_pain_score(clause) is not None:
+            return parse_pain_score(clause)
     if _BARE_NUMBER.match(text) and asked not in ("pain_duration", "imaging_when"):
-        return answers.parse_pain_score(text)
+        return parse_pain_score(text)
     return None
 
 
 def _stated_imaging(scan_text: str) -> dict[str, Any]:
     """The scans a message names and, if it says, when."""
-    kinds = answers.parse_imaging(scan_text) if scan_text else None
+    kinds = parse_imaging(scan_text) if scan_text else None
     if not kinds:
         return {}
     slots: dict[str, Any] = {"imaging": kinds}
-    when = answers.point_in_time(scan_text) or answers.parse_when(scan_text)
+    when = point_in_time(scan_text) or parse_when(scan_text)
     if when and NONE not in kinds:
         slots["imaging_when"] = when
     return slots
@@ -555,7 +559,7 @@ def _help(response: str) -> Reading:
 
 
 def _skipped(text: str, intent: str | None) -> bool:
-    return intent == "skip" or answers.is_skip(text)
+    return intent == "skip" or is_skip(text)
 
 
 def _read_location(
@@ -593,7 +597,7 @@ def _read_radiates(
         return Reading(slots={**slots, "pain_radiates": list(said.limbs)})
     if _BOTH.search(text):
         return Reading(slots={"pain_radiates": ["leg", "arm"]})
-    no = intent == "deny" or answers.parse_yes_no(text) is False or _STAYS.search(text)
+    no = intent == "deny" or parse_yes_no(text) is False or _STAYS.search(text)
     if no or said.limbs_denied:
         return Reading(slots={"pain_radiates": [NONE]})
     if _skipped(text, intent):
@@ -610,7 +614,7 @@ def _read_below_knee(
         return Reading(slots={"below_knee": False})
     if _BELOW_KNEE.search(text):
         return Reading(slots={"below_knee": True})
-    yes_no = answers.parse_yes_no(text)
+    yes_no = parse_yes_no(text)
     if yes_no is None and intent in ("affirm", "deny"):
         yes_no = intent == "affirm"
     if yes_no is not None:
@@ -626,14 +630,14 @@ def read_duration(text: str, today: date, in_passing: bool = False) -> dict[str,
     An answer to the question is kept whole; a duration said ``in_passing`` ("my back
     has hurt since March") keeps only its phrase ("since March").
     """
-    duration = answers.parse_duration(text, today)
+    duration = parse_duration(text, today)
     if duration is None:
         return {}
     weeks = duration.weeks
     if _UNDER.search(text):
         weeks = max(weeks - 0.5, 0.0)  # "under 6 weeks" is acute
     raw = duration_phrase(text, today) if in_passing else duration.raw
-    return {"pain_duration": raw, "duration_category": answers.duration_category(weeks)}
+    return {"pain_duration": raw, "duration_category": duration_category(weeks)}
 
 
 def duration_phrase(text: str, today: date) -> str:
@@ -642,10 +646,10 @@ def duration_phrase(text: str, today: date) -> str:
     before it says it alone), else the time phrase, else the whole text."""
     for cue in reversed(list(_DURATION_CUE.finditer(text))):
         tail = text[cue.start() :].strip()
-        if answers.parse_duration(tail, today) is not None:
+        if parse_duration(tail, today) is not None:
             head = _NEXT_STATEMENT.split(tail, maxsplit=1)[0].strip()
-            return head if answers.parse_duration(head, today) is not None else tail
-    return answers.parse_when(text) or text.strip()
+            return head if parse_duration(head, today) is not None else tail
+    return parse_when(text) or text.strip()
 
 
 def _read_duration(
@@ -653,7 +657,7 @@ def _read_duration(
 ) -> Reading:
     pain_text = _by_topic(text).get("pain") or text
     slots = read_duration(pain_text, today)
-    if slots and answers.only_a_long_time(pain_text, today) and values.get(REASKED) != DURATION:
+    if slots and only_a_long_time(pain_text, today) and values.get(REASKED) != DURATION:
         # "ages": asked once for a rough figure; said again, it stands (over a year)
         return Reading(slots={DURATION: None, REASKED: DURATION}, responses=[ROUGH_DURATION])
     if slots:
@@ -666,10 +670,10 @@ def _read_duration(
 def _read_pain_score(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
-    score = answers.parse_pain_score(text)
+    score = parse_pain_score(text)
     if score is not None:
         return Reading(slots={"pain_score": score})
-    if answers.pain_score_out_of_range(text):
+    if pain_score_out_of_range(text):
         return _help("utter_intake_help_pain_range")
     if _skipped(text, intent):
         return Reading(slots={"pain_score": SKIPPED})
@@ -691,10 +695,10 @@ def _read_neuro(
 def _read_imaging(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
-    kinds = answers.parse_imaging(text)
+    kinds = parse_imaging(text)
     if kinds:
         slots: dict[str, Any] = {"imaging": kinds}
-        when = answers.parse_when(text)
+        when = parse_when(text)
         if when and NONE not in kinds:
             slots["imaging_when"] = when
         return Reading(slots=slots)
@@ -710,8 +714,8 @@ def _read_imaging(
 def _read_imaging_when(
     text: str, intent: str | None, said: Mentions, values: Mapping[str, Any], today: date
 ) -> Reading:
-    when = answers.parse_when(text)
-    if when is None and answers.parse_duration(text, today) is not None:
+    when = parse_when(text)
+    if when is None and parse_duration(text, today) is not None:
         when = text.strip()
     if when:
         return Reading(slots={"imaging_when": when})
@@ -722,11 +726,11 @@ def _read_imaging_when(
 
 def treatments_of(text: str, said: Mentions) -> list[str] | None:
     """Treatments named in ``text``, medicines found by the concept patterns included."""
-    found = answers.parse_treatments(text) or []
+    found = parse_treatments(text) or []
     medicines = {"antidepressant" if m in ANTIDEPRESSANTS else "medication" for m in said.medicines}
     values = [v for v in found if v != NONE] + sorted(medicines)
     if values:
-        return _in_order(values, answers.TREATMENT_ORDER)
+        return _in_order(values, TREATMENT_ORDER)
     return [NONE] if found else None
 
 
@@ -800,7 +804,7 @@ def _read_confirmation(
             slots={**changes, **waiting, "intake_confirmed": None},
             responses=["utter_intake_noted"],
         )
-    yes_no = answers.parse_yes_no(text)
+    yes_no = parse_yes_no(text)
     if intent == "affirm" or (yes_no is True and intent != "deny"):
         return Reading(slots={**waiting, "intake_confirmed": True})
     if intent == "deny" or yes_no is False:
