@@ -12,8 +12,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
+from bot.clinic.form_reading import Reading
 from bot.clinic.profile import ClinicProfile, load_clinic_profile
-from bot.intake.form import Reading
 from bot.settings import Settings, load_settings
 
 

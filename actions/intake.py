@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ReadingFormValidation, clinic_profile
 from bot.clinic.booking_talk import asks_for_review
-from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, Reading, read_message, required_slots
+from bot.clinic.form_reading import Reading
+from bot.intake.form import DERIVED_SLOTS, FORM_SLOTS, read_message, required_slots
 from bot.intake.review import intake_before_review
 from bot.intake.summary import intake_summary
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.booking import offer_review, review_requested, scan_on_file
 from actions.common import ReadingFormValidation, clinic_profile, settings, utc_now
 from actions.intake import answers_said
+from bot.clinic.form_reading import Reading, looks_like_question
 from bot.clinic.lead_form import (
     LEAD_FORM_SLOTS,
     agrees_to_notice,
@@ -30,7 +31,6 @@ from bot.clinic.lead_form import (
 from bot.clinic.lead_form import required_slots as lead_required_slots
 from bot.clinic.leads import draft_from_slots, page_without_query, save_lead_reporting_new
 from bot.db.session import session_scope
-from bot.intake.form import Reading, looks_like_question
 from bot.staff.notify import notice_enabled, send_in_background
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from bot.clinic.contact import (
     without_contact_points,
 )
 from bot.clinic.contact_name import find_name, names_with_cue
+from bot.clinic.form_reading import DECLINED_INTENTS, Reading, looks_like_question
 from bot.intake.answers.yes_no import is_skip, parse_yes_no
-from bot.intake.form import DECLINED_INTENTS, Reading, looks_like_question
 
 # The order of the questions: consent, the name (with the call/text opt-in offered as
 # buttons), how to reach the visitor, the opt-in if a phone's use is still open, the

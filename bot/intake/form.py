@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.clinic.booking_talk import asks_to_leave, gives_contact_point
+from bot.clinic.form_reading import DECLINED_INTENTS, Reading, looks_like_question
 from bot.intake.answers.durations import duration_category, only_a_long_time, parse_duration
 from bot.intake.answers.imaging import REVIEWED_SCANS, parse_imaging
 from bot.intake.answers.pain import pain_score_out_of_range, parse_pain_score
@@ -56,19 +56,6 @@ NOTED_OTHER = "utter_intake_noted_other"
 MOVING_ON = "utter_intake_moving_on"
 DURATION = "pain_duration"
 ROUGH_DURATION = "utter_intake_ask_rough_duration"
-# Intents the form never reads as an answer: rules answer them (stop, alarms first).
-DECLINED_INTENTS = frozenset(
-    {
-        "stop",
-        "emergency",
-        "urgent_symptom",
-        "crisis",
-        "human_handoff",
-        "bot_challenge",
-        "goodbye",
-        "other_language",
-    }
-)
 # Requests that leave the intake for the contact form or the booking when the message
 # answers nothing ("can i just book the review") or asks for it in so many words ("please
 # can my scan be reviewed": its answers are recorded as the contact form starts,
@@ -91,12 +78,6 @@ ANTIDEPRESSANTS = frozenset(
     {"antidepressant", "duloxetine", "amitriptyline", "nortriptyline", "venlafaxine"}
 )
 
-# a question, also after a word that only opens the sentence ("ok can you tell me...")
-_QUESTION = re.compile(
-    r"\?\s*$|^\s*(?:(?:ok(?:ay)?|so|and|but|well|hey|hi|oh|um+|uh+|also|then)\s*,?\s+)*"
-    r"(what|how|why|when|can|could|does|do|is|are|will|should|would|which|who|where)\b",
-    re.IGNORECASE,
-)
 # questions a rule answers mid-intake (about the medicines, about privacy), after which
 # the form asks its question again
 QUESTION_INTENTS = frozenset({"faq", "consent_question"})
@@ -215,19 +196,6 @@ _SIDE = re.compile(
 _SIDE_DENIED = re.compile(r"\bnot\s+(?:the\s+|my\s+|on the\s+)?(left|right)\b", re.IGNORECASE)
 
 
-@dataclass
-class Reading:
-    """What one message does to the intake: slots to set and responses to send."""
-
-    slots: dict[str, Any] = field(default_factory=dict)
-    responses: list[str] = field(default_factory=list)
-
-    @property
-    def declined(self) -> bool:
-        """Nothing read: Rasa rejects the form for this turn and a rule answers."""
-        return not self.slots and not self.responses
-
-
 def required_slots(values: Mapping[str, Any]) -> list[str]:
     """The questions that apply, in order: no "below the knee" without leg pain. The
     scan question invites its date; "when" is asked on its own only of an MRI or CT
@@ -238,11 +206,6 @@ def required_slots(values: Mapping[str, Any]) -> list[str]:
     if not set(_as_list(values.get("imaging"))) & set(REVIEWED_SCANS):
         skip.add("imaging_when")
     return [slot for slot in FORM_SLOTS if slot not in skip]
-
-
-def looks_like_question(text: str) -> bool:
-    """A question rather than an answer ("does it cause weight gain?")."""
-    return bool(_QUESTION.search(text))
 
 
 def asks_something(text: str) -> bool:

@@ -10,7 +10,6 @@ from bot.intake.form import (
     FORM_SLOTS,
     NONE,
     SKIPPED,
-    looks_like_question,
     pain_side,
     read_message,
     required_slots,
@@ -315,12 +314,6 @@ def test_questions_stop_and_alarms_are_left_to_the_rules(text, intent):
 
 def test_an_answer_classified_as_a_question_is_still_read():
     assert read("a couple of weeks", "pain_duration", "faq").slots["duration_category"] == "acute"
-
-
-def test_looks_like_question():
-    assert looks_like_question("is it safe with tramadol?")
-    assert looks_like_question("what about the side effects")
-    assert not looks_like_question("3 months")
 
 
 # --- the summary step -------------------------------------------------------------------------
@@ -742,11 +735,6 @@ def test_a_length_a_clinician_can_place_is_not_asked_again(text):
 )
 def test_a_question_mid_intake_is_left_to_the_rules(text, intent):
     assert read(text, "condition", intent, pain_location=["lower_back"]).declined
-
-
-@pytest.mark.parametrize("text", ["ok can you tell me more", "so what happens next", "um how long"])
-def test_a_question_may_open_with_a_filler_word(text):
-    assert looks_like_question(text)
 
 
 def test_an_answer_the_classifier_took_for_a_request_is_recorded():
