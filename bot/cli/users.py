@@ -47,7 +47,8 @@ def users() -> None:
 def users_add(email: str, role: str) -> None:
     """Create an account; the password is asked for (or read from standard input)."""
     from bot.db.session import session_scope
-    from bot.staff.accounts import AccountError, create_user
+    from bot.staff.accounts import AccountError
+    from bot.staff.administration import create_user
 
     password = _read_password()
     settings = _migrated_settings()
@@ -69,7 +70,7 @@ def _when(value: datetime | None) -> str | None:
 def users_list(as_json: bool) -> None:
     """Every account: email, role, active, last sign-in (UTC)."""
     from bot.db.session import session_scope
-    from bot.staff.accounts import list_users
+    from bot.staff.administration import list_users
 
     settings = _migrated_settings()
     with session_scope(settings.database_url) as session:
@@ -106,7 +107,7 @@ def users_list(as_json: bool) -> None:
 def _change(email: str, change: str, value: object = None) -> str:
     """Apply ``change`` to the account of ``email``; returns its stored email."""
     from bot.db.session import session_scope
-    from bot.staff import accounts
+    from bot.staff import accounts, administration
 
     settings = _migrated_settings()
     try:
@@ -115,9 +116,9 @@ def _change(email: str, change: str, value: object = None) -> str:
             if user is None:
                 raise accounts.AccountError(f"there is no account for {email}")
             if change == "password":
-                accounts.reset_password(session, user.id, str(value), None)
+                administration.reset_password(session, user.id, str(value), None)
             else:
-                accounts.set_active(session, user.id, change == "activate", None)
+                administration.set_active(session, user.id, change == "activate", None)
             return user.email
     except accounts.AccountError as error:
         _fail(str(error))

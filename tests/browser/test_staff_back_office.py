@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Consent, Intake, Lead
 from bot.settings import Settings
-from bot.staff.accounts import LOGIN_FAILED_MESSAGE
+from bot.staff.sign_in import LOGIN_FAILED_MESSAGE
 from tests import live
 from tests.browser.conftest import expect, outside_the_browsers_loop, sign_in
 from tests.tracker_events import chat_at, save_conversations

@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from bot.clinic import booking
 from bot.db.models import STAFF_ROLES, Booking, StaffUser
-from bot.staff.accounts import (
-    AccountError,
+from bot.staff.accounts import AccountError
+from bot.staff.administration import (
     create_user,
     list_users,
     reset_password,

@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.db.models import utcnow
-from bot.staff.accounts import LoginFailed, end_session
 from bot.staff.audit import record
-from bot.staff.sign_in import TooManyAttempts, sign_in
+from bot.staff.sessions import end_session
+from bot.staff.sign_in import LoginFailed, TooManyAttempts, sign_in
 from bot.web.staff.context import (
     COOKIE_PATH,
     LOGIN_CSRF_COOKIE,

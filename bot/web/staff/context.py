@@ -27,8 +27,8 @@ from starlette.templating import Jinja2Templates
 from bot.clinic.profile import ClinicProfile
 from bot.db.models import StaffSession, StaffUser, utcnow
 from bot.settings import Settings
-from bot.staff.accounts import resolve_session
 from bot.staff.inputs import InputError, plain_text, record_id, whole_number
+from bot.staff.sessions import resolve_session
 from bot.staff.throttle import SignInLimits
 
 SESSION_COOKIE = "staff_session"

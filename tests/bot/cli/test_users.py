@@ -9,9 +9,9 @@ from sqlalchemy import select
 from bot.cli import users as cli_users
 from bot.cli.main import main
 from bot.db.migrate import upgrade
-from bot.db.models import AuditEvent, StaffSession, StaffUser
+from bot.db.models import AuditEvent, StaffSession, StaffUser, utcnow
 from bot.db.session import dispose_engines, session_scope
-from bot.staff import accounts
+from bot.staff import accounts, sessions, sign_in
 
 PASSWORD = "correct horse battery"
 
@@ -117,8 +117,8 @@ def test_deactivate_activate_and_set_password(run, url):
     run("users", "add", "ana@clinic.example", input=PASSWORD + "\n")
     with session_scope(url) as session:
         user = accounts.find_user(session, "ana@clinic.example")
-        user.failed_logins, user.locked_until = 5, accounts.utcnow() + accounts.LOCKOUT
-        accounts.start_session(session, user, accounts.utcnow())
+        user.failed_logins, user.locked_until = 5, utcnow() + sign_in.LOCKOUT
+        sessions.start_session(session, user, utcnow())
 
     assert run("users", "deactivate", "Ana@clinic.example").stdout.strip() == (
         "deactivated ana@clinic.example"

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from bot.db.migrate import upgrade
 from bot.db.session import dispose_engines, session_factory
 from bot.settings import Settings, load_settings
-from bot.staff.accounts import create_user
+from bot.staff.administration import create_user
 from bot.web.app import create_app
 
 ADMIN = ("admin@clinic.example", "correct horse 4 battery")

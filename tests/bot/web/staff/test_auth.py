@@ -17,7 +17,8 @@ from bot.db.models import AuditEvent, StaffSession, utcnow
 from bot.db.session import session_factory
 from bot.processes.readiness import wait_until_up
 from bot.settings import load_settings
-from bot.staff.accounts import LOGIN_FAILED_MESSAGE, create_user
+from bot.staff.administration import create_user
+from bot.staff.sign_in import LOGIN_FAILED_MESSAGE
 from bot.web.app import create_app
 from tests import live
 from tests.bot.web.staff.conftest import ADMIN, STAFF, csrf_of, post_form, sign_in
