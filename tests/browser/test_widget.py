@@ -622,8 +622,8 @@ def _press_choice(page, title: str) -> None:
     raise AssertionError(f"no quick reply {title!r} reachable by keyboard")
 
 
-def test_done_when_a_keyboard_only_visitor_books_and_reloads(servers, said, new_page):
-    """Issue 6's "done when", keyboard only on the demo page: open, ask, hear the answer,
+def test_a_keyboard_only_visitor_books_and_reloads(servers, said, new_page):
+    """A keyboard-only visitor end to end on the demo page: open, ask, hear the answer,
     book a scan review through the buttons, reload, the conversation is still there;
     axe-core finds nothing with the launcher closed or the panel open."""
     add_review_slots(servers)

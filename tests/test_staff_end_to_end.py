@@ -1,4 +1,4 @@
-"""The staff back-office's "done when", end to end: a visitor chats with the real
+"""The staff back-office end to end: a visitor chats with the real
 assistant (Rasa and the action server) until a lead is saved; a staff member made with
 `bot users add` signs in to the real web app in headless Chromium, finds the lead,
 reads the conversation and the intake, marks it contacted with a note and exports it;
