@@ -7,10 +7,15 @@ from collections import Counter
 
 import pytest
 
-from bot.devtools.nlu_eval import load_examples
+from bot.devtools.nlu_eval import load_annotated
 
 MIN_TRAINING_EXAMPLES = 20
 MIN_HELD_OUT_EXAMPLES = 8
+
+
+def load_examples(data_path) -> list[tuple[str, str]]:
+    """(text, full intent) pairs from a Rasa NLU file or directory."""
+    return [(text, intent) for text, intent, _ in load_annotated(data_path)]
 
 
 def normalise(text: str) -> str:

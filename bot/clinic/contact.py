@@ -19,13 +19,6 @@ _EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 # an address with its last dot mistyped ("jess@example,com"): the ending is part of it
 _MISTYPED_ENDING = r"(?:[,;](?:com|org|net|edu|gov|co|us|uk|ca|io|info)\b)?"
 _EMAIL_WITH_TYPO = re.compile(_EMAIL_CANDIDATE.pattern + _MISTYPED_ENDING)
-_NAME_PREFIX = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|ok|okay|sure|sorry|yes|yeah)[,!.]?\s+)*"
-    r"(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me|"
-    r"you can call me|it is)\s+",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"^[^\W\d_]+(?:(?:\.?[ '’-]+|\.)[^\W\d_]+)*\.?$")
 _METHODS = {
     "text": re.compile(r"\b(text|texts|texting|sms|message|msg)\b", re.IGNORECASE),
     "email": re.compile(r"\b(e-?mail|mail)\b", re.IGNORECASE),
@@ -61,7 +54,6 @@ _HOUR = re.compile(
     r"(am|pm|a\.m\.|p\.m\.)?(?!\d)(?!\s*(?:weeks?|months?|days?|years?|out|/))",
     re.IGNORECASE,
 )
-MAX_NAME_LENGTH = 100
 # "555-CALL-NOW": a number spelt in letters, which the team can't dial as typed
 _SPELT_NUMBER = re.compile(r"\b\d{3}[-. ][A-Za-z]{3,}(?:[-. ][A-Za-z0-9]+)*\b")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{3,}\d")
@@ -125,30 +117,6 @@ def phone_attempt(text: str, region: str) -> bool:
     return any(len(re.sub(r"\D", "", run)) >= 6 for run in runs) or bool(
         _SPELT_NUMBER.search(text or "")
     )
-
-
-def looks_like_phone(text: str) -> bool:
-    """Enough digits to have been meant as a phone number."""
-    return len(re.sub(r"\D", "", text or "")) >= 6
-
-
-def display_phone(e164: str, region: str) -> str:
-    """A number as people in the clinic's region write it, for reading back."""
-    number = phonenumbers.parse(e164, region)
-    if phonenumbers.region_code_for_number(number) == region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def clean_name(text: str) -> str | None:
-    """The name in "my name is Ana López": letters, spaces, hyphens, apostrophes; else None."""
-    name = _NAME_PREFIX.sub("", (text or "").strip()).strip(" .,!")
-    name = re.sub(r"\s+", " ", name)
-    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
-        return None
-    if len(name.split()) > 5:
-        return None  # a sentence, not a name
-    return name
 
 
 def stated_methods(text: str) -> tuple[list[str], set[str]]:

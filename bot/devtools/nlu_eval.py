@@ -131,11 +131,6 @@ def score_entity(
     return EntityResult(entity, precision, recall, f1, n_gold, errors)
 
 
-def load_examples(data_path: str | Path) -> list[tuple[str, str]]:
-    """(text, full intent) pairs from a Rasa NLU file or directory."""
-    return [(text, intent) for text, intent, _ in load_annotated(data_path)]
-
-
 def load_annotated(data_path: str | Path) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(text, full intent, annotated entities) triples from a Rasa NLU file or directory."""
     from rasa.shared.nlu.training_data.loading import load_data

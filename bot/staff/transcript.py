@@ -157,11 +157,6 @@ def erase_conversations(
     return erased
 
 
-def erase_conversation(tracker_url: str, sender_id: str) -> int:
-    """Delete one sender's events (a lead's erasure); how many there were."""
-    return erase_conversations(tracker_url, [sender_id])
-
-
 def conversation_activity(tracker_url: str) -> dict[str, datetime]:
     """Each sender's last event time (UTC): what the purge judges idleness by.
 

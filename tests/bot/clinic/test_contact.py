@@ -5,12 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.clinic.contact import (
-    clean_name,
-    display_phone,
     find_email,
     find_phone,
     looks_like_email,
-    looks_like_phone,
     parse_contact_method,
     parse_contact_time,
     without_contact_points,
@@ -59,36 +56,6 @@ def test_invalid_numbers_are_not_accepted(text):
 def test_the_default_region_is_configurable():
     assert find_phone("020 7946 0958", "GB") == "+442079460958"
     assert find_phone("020 7946 0958", "US") is None
-
-
-def test_numbers_are_read_back_as_people_write_them():
-    assert display_phone("+13125550142", "US") == "(312) 555-0142"
-    assert display_phone("+442079460958", "US") == "+44 20 7946 0958"
-
-
-def test_looks_like_phone():
-    assert looks_like_phone("312 55") is False
-    assert looks_like_phone("312 555 01")
-
-
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [
-        ("Ana López", "Ana López"),
-        ("my name is Mary-Jane O'Neil", "Mary-Jane O'Neil"),
-        ("hi, i'm Sam", "Sam"),
-        ("it's Dr. Lee", "Dr. Lee"),
-    ],
-)
-def test_names(text, name):
-    assert clean_name(text) == name
-
-
-@pytest.mark.parametrize(
-    "text", ["", "12345", "ana@example.com", "why do you need my name for this at all"]
-)
-def test_not_names(text):
-    assert clean_name(text) is None
 
 
 @pytest.mark.parametrize(

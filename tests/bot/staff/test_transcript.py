@@ -11,7 +11,7 @@ from bot.staff.transcript import (
     Turn,
     conversation_activity,
     count_conversations,
-    erase_conversation,
+    erase_conversations,
     read_transcript,
 )
 from tests.tracker_events import chat_at, event_counts, save_conversations
@@ -119,18 +119,18 @@ def test_a_missing_store_or_table_is_an_empty_transcript(tmp_path, caplog):
     assert read_transcript(f"sqlite:///{empty}", "visitor-secret-7") == []
     assert "no tracker store" in caplog.text and "no Rasa events table" in caplog.text
     assert "visitor-secret-7" not in caplog.text
-    assert erase_conversation(str(missing), "visitor-secret-7") == 0
+    assert erase_conversations(str(missing), ["visitor-secret-7"]) == 0
     assert conversation_activity(str(missing)) == {}
     assert count_conversations(str(empty), T0, T0 + timedelta(days=1)) == 0
 
 
-def test_erase_conversation_deletes_only_that_sender(tracker):
+def test_erasing_one_conversation_deletes_only_that_sender(tracker):
     before = event_counts(tracker)
     assert before["visitor-1"] > 10
-    assert erase_conversation(tracker, "visitor-1") == before["visitor-1"]
+    assert erase_conversations(tracker, ["visitor-1"]) == before["visitor-1"]
     assert read_transcript(tracker, "visitor-1") == []
     assert event_counts(tracker) == {"visitor-2": before["visitor-2"]}
-    assert erase_conversation(tracker, "visitor-1") == 0
+    assert erase_conversations(tracker, ["visitor-1"]) == 0
 
 
 def test_conversation_activity_is_the_last_event_per_sender(tracker):
