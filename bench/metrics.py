@@ -257,8 +257,18 @@ def comparison(
     }
 
 
-def result_line(figures: Mapping[str, float | None]) -> str:
-    """``RESULT throughput_ratio=X.XX ... f1_delta=+0.XXX``; ``nan`` for what was not measured."""
+# what the runtime changes: the second RESULT line's figures (the stock model, and so
+# its F1, is the same in (c) and (d); the worst case is the project's own)
+RATIO_KEYS = ("throughput_ratio", "p95_ratio", "rss_ratio", "cold_start_ratio")
+
+
+def result_line(
+    figures: Mapping[str, float | None],
+    prefix: str = "RESULT",
+    keys: Sequence[str] | None = None,
+) -> str:
+    """``RESULT throughput_ratio=X.XX ... f1_delta=+0.XXX``; ``nan`` for what was not measured.
+    ``keys`` (default: every target's) and ``prefix`` make the second line."""
 
     def fmt(key: str, value: float | None) -> str:
         if value is None:
@@ -267,8 +277,14 @@ def result_line(figures: Mapping[str, float | None]) -> str:
             return f"{value:.1f}"
         return f"{value:+.3f}" if key == "f1_delta" else f"{value:.2f}"
 
-    keys = [t.key for t in TARGETS]
-    return "RESULT " + " ".join(f"{key}={fmt(key, figures.get(key))}" for key in keys)
+    shown = [t.key for t in TARGETS] if keys is None else keys
+    return f"{prefix} " + " ".join(f"{key}={fmt(key, figures.get(key))}" for key in shown)
+
+
+def patched_stock_line(figures: Mapping[str, float | None]) -> str:
+    """The second RESULT line: the same ratios against (c), the stock model on the
+    project's patched Rasa runtime, channel and tracker store."""
+    return result_line(figures, "RESULT vs patched stock (c):", RATIO_KEYS)
 
 
 def target_lines(figures: Mapping[str, float | None]) -> list[str]:

@@ -1,7 +1,9 @@
 """Starting and stopping each set-up the bench measures, and timing its cold start.
 
 Processes are started as `make run` (or `bot serve prod`) starts them, through tests/live.py,
-on the bench's own ports, each set-up with fresh databases, one set-up at a time.
+on the bench's own ports, each set-up with fresh databases, one set-up at a time. The one
+exception is set-up (d), plain Rasa: the stock model served by the installed Rasa's own
+`rasa run`, as Rasa's users run it, with files generated for it (plain_rasa_files()).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import secrets
 import signal
 import socket
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -20,9 +23,11 @@ from pathlib import Path
 
 import psycopg2
 import requests
+import yaml
 from sqlalchemy.engine import make_url
 
 from bench.metrics import find_pids, listening_pids
+from bot.processes.action_auth import authorisation, shared_secret
 from bot.processes.readiness import health_urls, wait_until_up
 from bot.settings import Settings, load_settings
 from tests.databases import POSTGRES_SERVER
@@ -61,12 +66,14 @@ class SetupSpec:
     model: str  # the trained model's name: project or stock
     production: bool = False  # `bot serve prod`: nginx, replicas, PostgreSQL, Redis
     postgres_trackers: bool = False  # one Rasa process with a PostgreSQL tracker store
+    plain_rasa: bool = False  # the installed Rasa's own `rasa run`: no patches, no plugins but NLG
 
 
 SETUPS = {
     "a": SetupSpec("a", "(a) project", "project"),
     "b": SetupSpec("b", "(b) project prod", "project", production=True),
     "c": SetupSpec("c", "(c) stock", "stock"),
+    "d": SetupSpec("d", "(d) plain Rasa", "stock", plain_rasa=True),
 }
 STORE_SETUP = SetupSpec("store", "project, PostgreSQL trackers", "project", postgres_trackers=True)
 
@@ -132,6 +139,78 @@ def add_slots(settings: Settings, bookings: int) -> None:
     day = date.today() + timedelta(days=2)
     for at in SLOT_TIMES:
         bot(settings, "slots", "add", "--at", f"{day} {at}", "--weekly", str(weeks))
+
+
+# ---- plain Rasa, set-up (d)
+
+
+def plain_rasa_endpoints(settings: Settings, project_endpoints: Path) -> dict[str, object]:
+    """endpoints.yml for plain Rasa: Rasa's own SQL tracker store on a SQLite file, Rasa's
+    default (in-memory) lock store, and the project's action server with the secret it
+    demands (bot/processes/action_auth.py).
+
+    The response generator stays the project's (bot/rasa_plugins/nlg.py), the one
+    extension point kept: domain.yml's responses say ``{clinic_phone}`` and the like, which
+    Rasa's templated generator would send as they are, logging an exception with a
+    traceback for each, so the bench would time an artefact of this domain instead of Rasa.
+    Its module imports no patch (tests/bench/test_servers.py checks)."""
+    project = yaml.safe_load(project_endpoints.read_text(encoding="utf-8"))
+    action_endpoint = {
+        **project["action_endpoint"],
+        "url": f"{settings.action_url}/webhook",
+        "headers": {"Authorization": authorisation(shared_secret(settings))},
+    }
+    return {
+        "action_endpoint": action_endpoint,
+        "nlg": project["nlg"],
+        "tracker_store": {
+            "type": "SQL",
+            "dialect": "sqlite",
+            "db": str(Path(settings.tracker_store_db).resolve()),
+        },
+    }
+
+
+# Rasa's own REST channel, at the same /webhooks/rest/webhook as the project's
+PLAIN_CREDENTIALS: dict[str, object] = {"rest": None}
+
+
+def plain_rasa_files(settings: Settings, run_dir: Path) -> tuple[Path, Path]:
+    """Write plain Rasa's credentials.yml and endpoints.yml in ``run_dir``."""
+    credentials, endpoints = run_dir / "credentials.yml", run_dir / "endpoints.yml"
+    credentials.write_text(yaml.safe_dump(PLAIN_CREDENTIALS), encoding="utf-8")
+    content = plain_rasa_endpoints(settings, settings.root / "endpoints.yml")
+    endpoints.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return credentials, endpoints
+
+
+def plain_rasa_command(
+    settings: Settings, model: Path, credentials: Path, endpoints: Path
+) -> list[str]:
+    """The installed Rasa's own ``rasa run`` (the venv's console script, not
+    bot/processes/rasa_runtime.py, so no patch is installed), with the same model, address
+    and port as `bot serve rasa` would get, and like it no HTTP API without a token."""
+    return [
+        str(Path(sys.executable).with_name("rasa")), "run",
+        "--model", str(model),
+        "--interface", settings.rasa_host,
+        "--port", str(settings.rasa_port),
+        "--credentials", str(credentials),
+        "--endpoints", str(endpoints),
+    ]  # fmt: skip
+
+
+def plain_rasa_environment(env: dict[str, str]) -> dict[str, str]:
+    """The set-up's environment with what every Rasa of the bench gets: no telemetry
+    (it would try to reach the internet) and the same Sanic keep-alive as `bot serve`
+    (bot/processes/launch.py), so that (c) and (d) differ in Rasa's code and plugins,
+    not in how the bench's client connections are closed."""
+    return {
+        **env,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_KEEP_ALIVE_TIMEOUT": env.get("SANIC_KEEP_ALIVE_TIMEOUT", "75"),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
 
 
 # ---- processes
@@ -276,9 +355,12 @@ def deploy(
         add_slots(settings, bookings)
         stack.callback(_free_ports, ports, replicas)
 
-        def launch(name: str) -> tuple[object, Path]:
+        def launch(
+            name: str, command: list[str] | None = None, with_env: dict[str, str] | None = None
+        ) -> tuple[object, Path]:
+            """`bot serve <name>`, or ``command``, logged to <key>-<name>.log."""
             log = log_dir / f"{spec.key}-{name}.log"
-            process = start([BOT, "serve", name], env, log, root)
+            process = start(command or [BOT, "serve", name], with_env or env, log, root)
             stack.callback(stop, process)
             return process, log
 
@@ -299,8 +381,13 @@ def deploy(
             down = wait_until_up([urls["action server"], urls["web app"]], STARTUP_SECONDS)
             if down:
                 raise RuntimeError(f"not up: {down}; logs in {log_dir}")
+            rasa_command, rasa_env = None, None
+            if spec.plain_rasa:
+                files = plain_rasa_files(settings, run_dir)
+                rasa_command = plain_rasa_command(settings, model, *files)
+                rasa_env = plain_rasa_environment(env)
             started = time.monotonic()
-            watched = [*helpers, launch("rasa")]
+            watched = [*helpers, launch("rasa", rasa_command, rasa_env)]
             cold_start = first_answer(chat_url, started, watched, STARTUP_SECONDS)
             health = [urls["Rasa server"]]
         down = wait_until_up(health, STARTUP_SECONDS)

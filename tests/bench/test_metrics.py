@@ -100,6 +100,14 @@ def test_comparison_and_result_line():
     )
 
 
+def test_the_patched_stock_line_gives_only_the_runtime_ratios():
+    figures = metrics.comparison(PROJECT_B, STOCK, project_f1=0.93, stock_f1=0.871, worst_ms=4.0)
+    assert metrics.patched_stock_line(figures) == (
+        "RESULT vs patched stock (c): throughput_ratio=6.00 p95_ratio=0.15 rss_ratio=0.50"
+        " cold_start_ratio=nan"
+    )
+
+
 def test_result_line_shows_a_negative_delta_and_what_was_not_measured():
     figures = metrics.comparison({}, STOCK, project_f1=0.80, stock_f1=0.85)
     line = metrics.result_line(figures)
