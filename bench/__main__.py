@@ -99,6 +99,7 @@ def say(message: str) -> None:
 def prepare_models(args: argparse.Namespace, needed: set[str]) -> dict[str, TrainedModel]:
     """Train (or reuse) each model the chosen set-ups serve, and score it."""
     models_dir, logs = args.out / "models", args.out / "logs"
+    logs.mkdir(parents=True, exist_ok=True)  # scoring writes its log there
     models = {}
     for name in sorted(needed):
         model = None
