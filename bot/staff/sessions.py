@@ -50,6 +50,15 @@ def start_session(session: Session, user: StaffUser, now: datetime) -> tuple[str
     return token, row
 
 
+def _session_of(session: Session, token: str) -> StaffSession | None:
+    """The stored session of a cookie token (stored by its hash), its account loaded."""
+    return session.execute(
+        select(StaffSession)
+        .options(joinedload(StaffSession.user))
+        .where(StaffSession.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+
+
 def resolve_session(
     session: Session, token: str | None, now: datetime, idle: timedelta
 ) -> StaffSession | None:
@@ -60,11 +69,7 @@ def resolve_session(
     if not token:
         return None
     now = aware(now)
-    row = session.execute(
-        select(StaffSession)
-        .options(joinedload(StaffSession.user))
-        .where(StaffSession.token_hash == token_hash(token))
-    ).scalar_one_or_none()
+    row = _session_of(session, token)
     if row is None:
         return None
     if not row.user.active or now - row.last_seen_at > idle:
@@ -81,11 +86,7 @@ def end_session(session: Session, token: str | None) -> StaffUser | None:
     audit entry), or None if the token was unknown."""
     if not token:
         return None
-    row = session.execute(
-        select(StaffSession)
-        .options(joinedload(StaffSession.user))
-        .where(StaffSession.token_hash == token_hash(token))
-    ).scalar_one_or_none()
+    row = _session_of(session, token)
     if row is None:
         return None
     user = row.user
