@@ -185,6 +185,8 @@ _STRONG_TREATMENT = re.compile(
     r"operations?|chiropract\w*|acupuncture|cortisone|nerve blocks?)\b",
     re.IGNORECASE,
 )
+# treatments that name a medicine, which is never anything else
+_MEDICINE_KINDS = frozenset({"medication", "antidepressant"})
 _BODY_PART = (
     r"(?:legs?|arms?|sides?|buttocks?|butt|hips?|thighs?|calf|calves|foot|feet|knees?|"
     r"shoulders?|hands?|glutes?|shins?|ankles?|toes?|fingers?)"
@@ -369,10 +371,13 @@ def _topic(clause: str, previous: str) -> str:
 
 def _names_treatment(clause: str) -> bool:
     """A treatment tried, not a word that only looks like one ("worse at rest"): a
-    treatment with a verb of trying or taking, or one that is never anything else."""
+    treatment with a verb of trying or taking, or one that is never anything else, a
+    medicine included ("ibuprofen doesn't help")."""
     found = parse_treatments(clause)
     if not found or found == [NONE]:
         return False
+    if _MEDICINE_KINDS.intersection(found):
+        return True
     return bool(_TREATMENT_CUE.search(clause) or _STRONG_TREATMENT.search(clause))
 
 

@@ -23,6 +23,10 @@ _NO = re.compile(
     r"|i (?:dont|do not|didnt|did not|havent|have not|am not)|doesnt|dont)\b"
 )
 
+# words a changed mind or a pause starts with ("actually yes", "well, no"); "oh" is left
+# out, "oh no" being an exclamation as often as an answer
+_LEAD_IN = re.compile(r"^(?:(?:actually|well|ok|okay|so|wait|sorry|um+|uh+|erm+|hm+)[\s,.!-]+)+")
+
 
 def _plain(text: str) -> str:
     """The normalised text without the punctuation around it."""
@@ -39,8 +43,9 @@ def is_skip(text: str) -> bool:
 
 
 def parse_yes_no(text: str) -> bool | None:
-    """A plain yes (True) or no (False), from its first words; None if neither or unsure."""
-    plain = _plain(text)
+    """A plain yes (True) or no (False), from its first words after a lead-in ("actually");
+    None if neither or unsure."""
+    plain = _LEAD_IN.sub("", _plain(text))
     if is_skip(plain):
         return None
     if _YES.search(plain):

@@ -750,3 +750,30 @@ def test_contact_details_typed_at_a_question_leave_the_intake():
 def test_an_answer_the_classifier_took_for_contact_details_is_recorded():
     reading = read("lower back", "pain_location", "update_contact")
     assert reading.slots["pain_location"] == ["lower_back"]
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("7, ibuprofen doesn't help", "pain_score"),
+        ("about a 6. the advil takes the edge off", "pain_score"),
+        ("no scans, gabapentin does nothing for it", "imaging"),
+    ],
+)
+def test_a_medicine_said_with_another_answer_is_a_treatment_tried(text, slot):
+    reading = read(text, slot)
+    assert reading.slots["treatments"] == ["medication"]
+    assert reading.slots["intake_details"]["treatments_said"]
+    assert slot in reading.slots
+
+
+def test_worse_at_rest_is_still_not_a_treatment():
+    assert "treatments" not in read("6, it's worse at rest", "pain_score").slots
+
+
+def test_a_changed_mind_after_no_at_the_summary_confirms_it():
+    assert read("no thanks", "intake_confirmed").slots["intake_awaiting_change"] is True
+    reading = read(
+        "actually yes you can keep my details", "intake_confirmed", intake_awaiting_change=True
+    )
+    assert reading.slots["intake_confirmed"] is True

@@ -71,12 +71,18 @@ def test_real_answers_are_not_skips(text):
         ("not really", False),
         ("no it stays", False),
         ("never", False),
+        ("actually yes", True),
+        ("Actually, yes you can keep my details", True),
+        ("well no", False),
+        ("ok, no not really", False),
     ],
 )
 def test_yes_no(text, answer):
     assert parse_yes_no(text) is answer
 
 
-@pytest.mark.parametrize("text", ["maybe", "not sure", "no idea", "i don't know", "asdf", ""])
+@pytest.mark.parametrize(
+    "text", ["maybe", "not sure", "no idea", "i don't know", "asdf", "", "ok", "actually"]
+)
 def test_neither_yes_nor_no(text):
     assert parse_yes_no(text) is None
