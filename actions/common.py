@@ -37,11 +37,25 @@ def utc_now() -> datetime:
 class ReadingFormValidation(FormValidationAction):
     """A form validator whose reading of a message is pure logic in bot/.
 
-    Subclasses say how to read (``read``) and what follows from the slots read
-    (``derived``); this sends the reading's responses and returns its slots. An empty
+    Subclasses say which questions apply (``questions``), how to read (``read``) and
+    what follows from the slots read (``derived``); this sends the reading's responses
+    and returns its slots. An empty
     reading returns no slot events, so Rasa rejects the form for this turn and a rule
     answers the message (a question, "stop", an alarm); the form then asks again.
     """
+
+    @abstractmethod
+    def questions(self, tracker: Tracker) -> list[str]:
+        """The form's questions that apply to the answers so far, in order."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        return self.questions(tracker)
 
     @abstractmethod
     def read(

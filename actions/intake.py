@@ -49,13 +49,7 @@ class ValidateIntakeForm(ReadingFormValidation):
     def name(self) -> str:
         return "validate_intake_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[str]:
+    def questions(self, tracker: Tracker) -> list[str]:
         """Only the questions that apply to this visitor's answers so far."""
         return required_slots(intake_values(tracker))
 

@@ -99,13 +99,8 @@ class ValidateLeadForm(ReadingFormValidation):
     def name(self) -> str:
         return "validate_lead_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[str]:
+    def questions(self, tracker: Tracker) -> list[str]:
+        """The consent and contact questions still to ask (bot/clinic/lead_form.py)."""
         return lead_required_slots(lead_values(tracker))
 
     def read(
