@@ -128,7 +128,7 @@ def booking_chat(index: int) -> Script:
             Step("an mri last year", "utter_ask_treatments"),
             Step("physical therapy", "utter_ask_intake_confirmed"),
             Step("/affirm", "utter_ask_consent_given"),
-            Step("/affirm", "utter_ask_contact_opt_in"),
+            Step("/affirm", "utter_ask_contact_name_opt_in"),
             Step("/affirm", "utter_ask_contact_name"),
             Step(name, "utter_ask_contact_phone"),
             Step(phone, "utter_ask_contact_method"),
