@@ -75,8 +75,13 @@ def describes_pain(
     text: str, concepts: Iterable[Mapping[str, Any]], least: int = MIN_ANSWERS
 ) -> bool:
     """Whether a message reads as a description of the visitor's pain for the intake."""
-    found = intake_answers(text, concepts)
-    return len(found) >= least and bool(found & ABOUT_THE_PAIN)
+    return answers_describe_pain(intake_answers(text, concepts), least)
+
+
+def answers_describe_pain(answers: set[str], least: int = MIN_ANSWERS) -> bool:
+    """Whether these intake answers make a description: enough of them, one about the
+    pain itself."""
+    return len(answers) >= least and bool(answers & ABOUT_THE_PAIN)
 
 
 def describes_pain_without_asking(text: str, concepts: Iterable[Mapping[str, Any]]) -> bool:
@@ -123,11 +128,12 @@ class IntakeStart(IntentOverride):
         text = message.get(TEXT) or ""
         concepts = message.get(CLINICAL_CONCEPTS) or []
         if intent in UNDERSTOOD_AS_ANSWERS:
-            found = describes_pain(text, concepts)
+            answers = intake_answers(text, concepts)  # read once: its cost grows with the text
+            found = answers_describe_pain(answers)
             if (
                 not found
                 and intent == NOT_UNDERSTOOD
-                and intake_answers(text, concepts)
+                and answers
                 and not refers_to_a_booking(text)  # "booked it last week": its state is asked
             ):
                 force_intent(message, ANSWER)
