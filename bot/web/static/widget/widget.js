@@ -314,7 +314,7 @@
 
   /* One message at a time, in the order sent or retried. */
   function queue(body, mine) {
-    busy = busy.then(function () { return post(body, mine); });
+    busy = busy.then(function () { return post(body, mine); }).catch(function () { /* shown */ });
   }
 
   function post(body, mine) {
@@ -380,6 +380,7 @@
   /* "Not delivered" and a Retry of its own, after the visitor's message; the live region
    * announces it. Retrying sends the same message again, in turn. */
   function markUndelivered(mine) {
+    if (!mine.node.isConnected) return; // the chat was cleared meanwhile
     var mark = el("p", { class: "sw-unsent" }, "Not delivered - ");
     var retry = el("button", { type: "button", class: "sw-retry", "aria-label": "Retry: " + mine.message.text.slice(0, 80) }, "Retry");
     retry.addEventListener("click", function (event) {
