@@ -34,9 +34,7 @@ RED_FLAG = "I suddenly can't control my bladder and my legs are numb"
 SCAN_VISITOR = "i have a herniated disc in my lower back"
 CRISIS = "i keep thinking everyone would be better off without me"
 # a phone and a desktop, as (width, height)
-SCREENS = pytest.mark.parametrize(
-    "screen", [(375, 740), (1280, 800)], ids=["phone", "desktop"]
-)
+SCREENS = pytest.mark.parametrize("screen", [(375, 740), (1280, 800)], ids=["phone", "desktop"])
 PASSWORD = "quiet harbour 42 lantern"
 # the shadow root's focused element, as a short description ("" when focus is elsewhere)
 FOCUSED = """() => {
@@ -206,7 +204,7 @@ def test_an_alarm_gets_its_answer_as_an_alert_with_numbers_to_tap(
     """The safety screen's answer is marked by the server (domain.yml's ``custom: alarm``),
     not guessed from its text: it alone is an alert, with its own style, and its phone
     numbers are tel: links; after a reload it keeps its style."""
-    page = new_page(viewport=dict(zip(("width", "height"), screen)))
+    page = new_page(viewport=_viewport(screen))
     chat = Chat.visit(page, servers)
     chat.open("not a doctor")
     expect(chat.log.get_by_role("alert")).to_have_count(0)  # the greeting says 911 too
@@ -217,9 +215,7 @@ def test_an_alarm_gets_its_answer_as_an_alert_with_numbers_to_tap(
     expect(alarm).to_have_count(1)
     expect(alarm).to_have_class(re.compile(r"\bsw-alarm\b"))
     expect(alarm).to_contain_text(said[response])
-    expect(alarm.get_by_role("link", name=number).first).to_have_attribute(
-        "href", f"tel:{number}"
-    )
+    expect(alarm.get_by_role("link", name=number).first).to_have_attribute("href", f"tel:{number}")
     colours = alarm.evaluate(
         "(node) => [getComputedStyle(node).backgroundColor, getComputedStyle(node).borderLeftWidth]"
     )
@@ -515,7 +511,7 @@ def test_every_undelivered_message_has_its_own_retry(servers, said, new_page, sc
     """Two messages fail: each is marked "Not delivered" with a Retry of its own, in the
     live region, also after a reload; each retry sends its message, and they reach Rasa in
     the order they were retried."""
-    page = new_page(viewport=dict(zip(("width", "height"), screen)))
+    page = new_page(viewport=_viewport(screen))
     chat = Chat.visit(page, servers)
     chat.open("not a doctor")
     sender = chat.stored()["sender"]
@@ -823,7 +819,9 @@ def _viewport(screen: tuple[int, int]) -> dict[str, int]:
     return {"width": screen[0], "height": screen[1]}
 
 
-LONG_ANSWER = " ".join(f"Line {n} of a long answer about back pain and its care." for n in range(60))
+LONG_ANSWER = " ".join(
+    f"Line {n} of a long answer about back pain and its care." for n in range(60)
+)
 # the box of the ``back``-th last node matching ``selector`` in the shadow root, and the
 # conversation's, after the next frame
 BOXES = """async ([selector, back]) => {
@@ -831,7 +829,10 @@ BOXES = """async ([selector, back]) => {
   const root = document.querySelector('#spine-chat-widget').shadowRoot;
   const log = root.querySelector('.sw-log');
   const nodes = root.querySelectorAll(selector);
-  const box = (n) => { const r = n.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+  const box = (n) => {
+    const r = n.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom};
+  };
   return {log: box(log), node: box(nodes[nodes.length - 1 - back]),
           scrolled: log.scrollTop, end: log.scrollHeight - log.clientHeight};
 }"""
@@ -924,10 +925,10 @@ def test_phone_numbers_in_any_message_are_tel_links(servers, clinic, page):
     mine = chat.log.locator(".sw-you .sw-text").last
     expect(mine).to_have_text("my number is (312) 555-0142 <b>x</b>")
     expect(mine.get_by_role("link")).to_have_attribute("href", "tel:3125550142")
-    assert page.evaluate(
-        "() => document.querySelector('#spine-chat-widget').shadowRoot"
-        ".querySelectorAll('b').length"
-    ) == 0
+    bold = page.evaluate(
+        "() => document.querySelector('#spine-chat-widget').shadowRoot.querySelectorAll('b').length"
+    )
+    assert bold == 0
 
 
 @SCREENS
