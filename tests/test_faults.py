@@ -36,7 +36,7 @@ from tests.live import (
 from tests.visitors import texts
 
 WIDGET = Path(__file__).resolve().parents[1] / "bot/web/static/widget/widget.js"
-# how long the widget waits for a reply before offering "Try again"
+# how long the widget waits for a reply before marking the message "Not delivered"
 WIDGET_TIMEOUT_SECONDS = int(re.search(r"TIMEOUT_MS = (\d+)", WIDGET.read_text())[1]) / 1000
 
 

@@ -15,6 +15,7 @@ import requests
 
 from bot.settings import Settings
 from tests.live import expected, log_file, say
+from tests.visitors import texts
 
 
 @pytest.mark.parametrize(
@@ -156,7 +157,7 @@ def test_alarms_are_answered_at_once_and_kept_on_the_conversation(
     say(servers, sender, "how long does duloxetine take to work")
     say(servers, sender, "no thanks")
     replies = say(servers, sender, message)
-    assert [r["text"] for r in replies] == [expected(domain, clinic, response)]
+    assert texts(replies) == [expected(domain, clinic, response)]
     assert slot_values(servers, sender, flag) == [True]
 
 
@@ -168,7 +169,7 @@ def test_negated_symptoms_raise_no_alarm(servers, domain, clinic):
     alarms = {
         expected(domain, clinic, r) for r in ["utter_emergency", "utter_urgent", "utter_crisis"]
     }
-    assert replies and not alarms & {r["text"] for r in replies}
+    assert replies and not alarms & set(texts(replies))
     assert replies[0]["text"] == expected(domain, clinic, "utter_intake_start")
     assert slot_values(servers, sender, "emergency_raised") == []
     assert slot_values(servers, sender, "urgent_raised") == []

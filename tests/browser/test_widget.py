@@ -2,7 +2,8 @@
 of the real web app, talking to the real Rasa and action servers (the session ``servers``
 fixture), as a visitor would use it: by mouse, by keyboard only, with Rasa down, through
 axe-core (vendored in tests/browser/vendor), at small and zoomed viewports, and with a
-hostile reply from the server.
+hostile reply from the server. Where a behaviour depends on the screen, it is checked on a
+phone-sized and on a desktop viewport (``SCREENS``).
 
 The widget lives in an open shadow root; Playwright's CSS and role locators pierce it.
 Each test has a context of its own, so sessionStorage starts empty.
@@ -31,6 +32,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HOW_LONG = "how long do antidepressants take to work for back pain"
 RED_FLAG = "I suddenly can't control my bladder and my legs are numb"
 SCAN_VISITOR = "i have a herniated disc in my lower back"
+CRISIS = "i keep thinking everyone would be better off without me"
+# a phone and a desktop, as (width, height)
+SCREENS = pytest.mark.parametrize("screen", [(375, 740), (1280, 800)], ids=["phone", "desktop"])
 PASSWORD = "quiet harbour 42 lantern"
 # the shadow root's focused element, as a short description ("" when focus is elsewhere)
 FOCUSED = """() => {
@@ -86,6 +90,7 @@ def said(servers, domain, clinic) -> dict[str, str]:
         "utter_greet",
         "utter_faq/how_long",
         "utter_emergency",
+        "utter_crisis",
         "utter_intake_start",
         "utter_ask_consent_given",
     ]
@@ -187,13 +192,47 @@ def test_ask_a_question_and_read_the_answer(servers, said, page):
     expect(page.get_by_role("alert")).to_have_count(0)
 
 
-def test_a_red_flag_gets_the_emergency_answer(servers, said, page):
+@SCREENS
+@pytest.mark.parametrize(
+    ("message", "response", "number"),
+    [(RED_FLAG, "utter_emergency", "911"), (CRISIS, "utter_crisis", "988")],
+    ids=["emergency", "crisis"],
+)
+def test_an_alarm_gets_its_answer_as_an_alert_with_numbers_to_tap(
+    servers, said, clinic, new_page, screen, message, response, number
+):
+    """The safety screen's answer is marked by the server (domain.yml's ``custom: alarm``),
+    not guessed from its text: it alone is an alert, with its own style, and its phone
+    numbers are tel: links; after a reload it keeps its style."""
+    page = new_page(viewport=_viewport(screen))
     chat = Chat.visit(page, servers)
     chat.open("not a doctor")
-    chat.type(RED_FLAG)
-    emergency = _bot_text(chat, said["utter_emergency"])
-    expect(emergency).to_have_text(said["utter_emergency"])
-    expect(emergency).to_contain_text("Please call 911 now")
+    expect(chat.log.get_by_role("alert")).to_have_count(0)  # the greeting says 911 too
+    chat.type(message)
+    answer = _bot_text(chat, said[response])
+    expect(answer).to_have_text(said[response])
+    alarm = chat.log.get_by_role("alert")
+    expect(alarm).to_have_count(1)
+    expect(alarm).to_have_class(re.compile(r"\bsw-alarm\b"))
+    expect(alarm).to_contain_text(said[response])
+    expect(alarm.get_by_role("link", name=number).first).to_have_attribute("href", f"tel:{number}")
+    colours = alarm.evaluate(
+        "(node) => [getComputedStyle(node).backgroundColor, getComputedStyle(node).borderLeftWidth]"
+    )
+    greeting = chat.messages.first.evaluate("(node) => getComputedStyle(node).backgroundColor")
+    assert colours[0] != greeting and colours[1] == "8px", colours
+    if clinic.phone in said[response]:
+        expect(alarm.get_by_role("link", name=clinic.phone)).to_have_attribute(
+            "href", re.compile(r"^tel:\+1\d{10}$")
+        )
+    assert [m.get("alarm") for m in chat.stored()["messages"] if m["who"] == "bot"] == [
+        None,
+        response.removeprefix("utter_"),
+    ]
+
+    page.reload()
+    expect(chat.log.locator(".sw-alarm")).to_have_count(1)
+    expect(chat.log.locator(".sw-alarm")).to_contain_text(said[response])
 
 
 def test_a_reload_keeps_the_conversation(servers, said, page):
@@ -433,31 +472,81 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_rasa_down_shows_the_phone_and_try_again_recovers(servers, said, clinic, page):
+def _rasa_down(page) -> None:
+    """The widget's requests go to a port where nothing listens (refused), until unrouted."""
+    down = f"http://127.0.0.1:{_closed_port()}/webhooks/rest/webhook"
+    page.route("**/webhooks/rest/webhook", lambda route: route.continue_(url=down))
+
+
+def test_rasa_down_shows_the_phone_and_a_retry_recovers(servers, said, clinic, page):
     chat = Chat.visit(page, servers)
     chat.open("not a doctor")
     expect(page.locator(".sw-call .sw-phone")).to_have_text(clinic.phone)  # config loaded
 
-    # Rasa gone: the widget's requests go to a port where nothing listens (refused)
-    down = f"http://127.0.0.1:{_closed_port()}/webhooks/rest/webhook"
-    page.route("**/webhooks/rest/webhook", lambda route: route.continue_(url=down))
+    _rasa_down(page)
     chat.type(HOW_LONG)
-    alert = page.get_by_role("alert")
+    alert = page.locator(".sw-error")
+    expect(alert).to_have_attribute("role", "alert")
     expect(alert).to_contain_text("Sorry, the assistant isn't answering right now.")
     expect(alert).to_contain_text(clinic.phone)
     expect(alert.get_by_role("link", name=clinic.phone)).to_have_attribute(
         "href", re.compile(r"^tel:\+?\d+$")
     )
-    retry = alert.get_by_role("button", name="Try again")
-    expect(retry).to_be_visible()
+    mark = chat.log.locator(".sw-unsent")
+    expect(mark).to_have_text("Not delivered - Retry")
     expect(page.locator(".sw-typing")).to_have_text("")
 
     page.unroute("**/webhooks/rest/webhook")
-    retry.click()
+    mark.get_by_role("button", name=f"Retry: {HOW_LONG}").click()
     expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(1)
-    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator(".sw-error")).to_have_count(0)
+    expect(mark).to_have_count(0)
     # the visitor's message is shown once, not again for the retry
     expect(chat.log.locator(".sw-you")).to_have_count(1)
+    assert "unsent" not in chat.stored()["messages"][1]
+
+
+@SCREENS
+def test_every_undelivered_message_has_its_own_retry(servers, said, new_page, screen):
+    """Two messages fail: each is marked "Not delivered" with a Retry of its own, in the
+    live region, also after a reload; each retry sends its message, and they reach Rasa in
+    the order they were retried."""
+    page = new_page(viewport=_viewport(screen))
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    sender = chat.stored()["sender"]
+    _rasa_down(page)
+    first, second = HOW_LONG, "how long do antidepressants take to work"
+    chat.type(first)
+    expect(chat.log.locator(".sw-unsent")).to_have_count(1)
+    chat.type(second)
+    marks = chat.log.locator(".sw-unsent")
+    expect(marks).to_have_count(2)
+    expect(marks).to_have_text(["Not delivered - Retry", "Not delivered - Retry"])
+    # each mark follows its own message
+    expect(chat.log.locator(".sw-you + .sw-unsent")).to_have_count(2)
+    retries = chat.log.get_by_role("button", name=re.compile(r"^Retry: "))
+    expect(retries).to_have_count(2)
+    assert [m.get("unsent") is not None for m in chat.stored()["messages"]] == [
+        False,
+        True,
+        True,
+    ]
+
+    page.unroute("**/webhooks/rest/webhook")
+    page.reload()
+    expect(marks).to_have_count(2)
+    chat.log.get_by_role("button", name=f"Retry: {first}", exact=True).click()
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(1)
+    expect(marks).to_have_count(1)
+    expect(chat.log.get_by_role("button", name=f"Retry: {second}", exact=True)).to_be_visible()
+    chat.log.get_by_role("button", name=f"Retry: {second}", exact=True).click()
+    expect(_bot_text(chat, said["utter_faq/how_long"])).to_have_count(2)
+    expect(marks).to_have_count(0)
+    expect(chat.log.locator(".sw-you")).to_have_count(2)
+    texts = [e.get("text") for e in _user_events(servers, sender)]
+    assert texts == ["/greet", first, second], texts
+    assert not any("unsent" in m for m in chat.stored()["messages"])
 
 
 def _axe(page) -> list[dict]:
@@ -704,4 +793,235 @@ def test_a_refused_flood_asks_the_visitor_to_wait(servers, clinic, page):
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("please wait a few seconds")
     expect(alert).to_contain_text(clinic.phone)
-    expect(alert.get_by_role("button", name="Try again")).to_be_visible()
+    expect(chat.log.get_by_role("button", name=f"Retry: {HOW_LONG}")).to_be_visible()
+
+
+def _answer_with(page, replies: Callable[[str], list[dict]]) -> list[dict]:
+    """Rasa's part played by ``replies(message)``, for tests of the widget's own logic;
+    returns the bodies the widget sent."""
+    sent: list[dict] = []
+
+    def reply(route) -> None:
+        body = route.request.post_data_json
+        sent.append(body)
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps([{"recipient_id": "x", **r} for r in replies(body["message"])]),
+        )
+
+    page.route("**/webhooks/rest/webhook", reply)
+    return sent
+
+
+def _viewport(screen: tuple[int, int]) -> dict[str, int]:
+    return {"width": screen[0], "height": screen[1]}
+
+
+LONG_ANSWER = " ".join(
+    f"Line {n} of a long answer about back pain and its care." for n in range(60)
+)
+# the box of the ``back``-th last node matching ``selector`` in the shadow root, and the
+# conversation's, after the next frame
+BOXES = """async ([selector, back]) => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const root = document.querySelector('#spine-chat-widget').shadowRoot;
+  const log = root.querySelector('.sw-log');
+  const nodes = root.querySelectorAll(selector);
+  const box = (n) => {
+    const r = n.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom};
+  };
+  return {log: box(log), node: box(nodes[nodes.length - 1 - back]),
+          scrolled: log.scrollTop, end: log.scrollHeight - log.clientHeight};
+}"""
+
+
+@SCREENS
+def test_a_new_reply_is_shown_from_its_start(servers, new_page, screen):
+    """A reply longer than the conversation's height, and a second one after it: the first
+    is shown from its first line, not scrolled to the end of the second."""
+    page = new_page(viewport=_viewport(screen))
+    _answer_with(
+        page,
+        lambda message: (
+            [{"text": "Hello, I'm not a doctor."}]
+            if message == "/greet"
+            else [{"text": LONG_ANSWER}, {"text": "And a second reply."}]
+        ),
+    )
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    chat.type("tell me everything")
+    chat.replied("And a second reply.")
+    boxes = page.evaluate(BOXES, [".sw-bot", 1])
+    log, first = boxes["log"], boxes["node"]
+    assert log["top"] <= first["top"] <= log["top"] + 24, boxes  # its start, at the top
+    assert first["bottom"] > log["bottom"], boxes  # it is longer than the conversation
+    assert boxes["scrolled"] < boxes["end"], boxes  # so the end is not what is shown
+    expect(chat.log.locator(".sw-bot .sw-text").nth(1)).to_contain_text("Line 0 of a long")
+
+
+@pytest.mark.parametrize(
+    ("screen", "scale", "least"),
+    [((375, 740), 1, 480), ((1280, 800), 1, 420), ((640, 400), 2, 190)],
+    ids=["phone", "desktop", "desktop-at-200%"],
+)
+def test_the_conversation_uses_the_height_the_screen_gives(
+    servers, said, new_page, screen, scale, least
+):
+    """The message area grows with the screen: most of a phone's height, most of a
+    desktop window's (the panel up to 44rem), and at 200% zoom more than the few lines it
+    had."""
+    page = new_page(viewport=_viewport(screen), device_scale_factor=scale)
+    chat = _open_with_reply(page, servers, said)
+    expect(page.locator(".sw-call .sw-phone")).not_to_have_text("")
+    height = chat.log.bounding_box()["height"]
+    assert height >= least, f"the conversation is {height}px tall on {screen}"
+
+
+@SCREENS
+def test_a_restored_conversation_shows_the_last_buttons_whole(servers, said, new_page, screen):
+    page = new_page(viewport=_viewport(screen))
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    chat.type(HOW_LONG)
+    chat.type(SCAN_VISITOR)
+    chat.replied("Does the pain spread into a leg or an arm?")
+    expect(chat.choices.get_by_role("button")).not_to_have_count(0)
+
+    page.reload()
+    expect(chat.choices.get_by_role("button").last).to_be_visible()
+    expect(page.locator(".sw-call .sw-phone")).not_to_have_text("")  # the config is in
+    page.wait_for_function(
+        """() => getComputedStyle(document.querySelector('#spine-chat-widget').shadowRoot
+                 .querySelector('.sw-log')).overflowY === 'auto'"""
+    )  # and the stylesheet
+    boxes = page.evaluate(BOXES, [".sw-choice", 0])
+    log, last = boxes["log"], boxes["node"]
+    assert log["top"] <= last["top"] and last["bottom"] <= log["bottom"], boxes
+
+
+def test_phone_numbers_in_any_message_are_tel_links(servers, clinic, page):
+    """911, 988 and written phone numbers, the visitor's too, become tel: links built as
+    DOM nodes; a date, a time, a pain score, a count and a booking reference stay text."""
+    said = (
+        f"Call 911 or text 988. The clinic: {clinic.phone}. Booked Tue 8 Dec, 9:30 AM "
+        "(2026-12-08), reference K2988XYZ, pain 7/10, 1,988 characters."
+    )
+    _answer_with(page, lambda message: [{"text": said}])
+    chat = Chat.visit(page, servers)
+    chat.launcher.click()
+    expect(page.locator(".sw-call .sw-phone")).not_to_have_text("")
+    chat.type("my number is (312) 555-0142 <b>x</b>")
+    reply = chat.log.locator(".sw-bot .sw-text").last
+    expect(reply).to_have_text(said)
+    links = reply.get_by_role("link")
+    expect(links).to_have_text(["911", "988", clinic.phone])
+    hrefs = [links.nth(n).get_attribute("href") for n in range(3)]
+    assert hrefs[:2] == ["tel:911", "tel:988"]
+    assert re.fullmatch(r"tel:\+1\d{10}", hrefs[2]), hrefs  # the server's E.164 link
+    mine = chat.log.locator(".sw-you .sw-text").last
+    expect(mine).to_have_text("my number is (312) 555-0142 <b>x</b>")
+    expect(mine.get_by_role("link")).to_have_attribute("href", "tel:3125550142")
+    bold = page.evaluate(
+        "() => document.querySelector('#spine-chat-widget').shadowRoot.querySelectorAll('b').length"
+    )
+    assert bold == 0
+
+
+@SCREENS
+def test_end_chat_and_clear_asks_first(servers, said, new_page, screen):
+    page = new_page(viewport=_viewport(screen))
+    chat = _open_with_reply(page, servers, said)
+    sender = chat.stored()["sender"]
+    before = chat.messages.all_inner_texts()
+    clear = page.get_by_role("button", name="End chat and clear")
+    question = page.get_by_role("group", name="End this chat and clear it from this browser?")
+
+    clear.click()
+    expect(question).to_be_visible()
+    keep = question.get_by_role("button", name="Keep chatting")
+    expect(keep).to_be_focused()
+    assert chat.messages.all_inner_texts() == before and chat.stored()["sender"] == sender
+    keep.click()
+    expect(question).to_have_count(0)
+    expect(clear).to_be_focused()
+
+    clear.click()
+    page.keyboard.press("Escape")  # leaves the question, not the panel
+    expect(question).to_have_count(0)
+    expect(chat.panel).to_be_visible()
+    expect(clear).to_be_focused()
+    assert chat.stored()["sender"] == sender
+
+    clear.click()
+    question.get_by_role("button", name="Yes, end and clear").click()
+    expect(chat.panel).to_be_hidden()
+    expect(chat.messages).to_have_count(0)
+    stored = chat.stored()
+    assert stored["messages"] == [] and stored["sender"] != sender
+    expect(chat.launcher).to_be_focused()
+
+
+FOCUSED_CLASS = """() => {
+  const inside = document.querySelector('#spine-chat-widget').shadowRoot.activeElement;
+  return inside ? inside.className : '';
+}"""
+
+
+def test_on_a_touch_screen_a_button_tap_does_not_open_the_keyboard(servers, said, new_page):
+    """Tapping the launcher, a quick reply or a Retry keeps focus in the widget, on the
+    conversation, not on the text box (which would open the keyboard over the buttons)."""
+    page = new_page(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    chat = Chat.visit(page, servers)
+    chat.launcher.tap()
+    chat.replied("not a doctor")
+    assert page.evaluate(FOCUSED_CLASS) == "sw-log"
+    chat.type(SCAN_VISITOR)
+    chat.replied("Does the pain spread into a leg or an arm?")
+    chat.choices.get_by_role("button", name="No, it stays put").tap()
+    expect(chat.log.locator(".sw-you").last).to_have_text("You: No, it stays put")
+    assert page.evaluate(FOCUSED_CLASS) == "sw-log"
+    chat.replied("How long have you had this pain?")
+    assert page.evaluate(FOCUSED_CLASS) == "sw-log"
+
+    _rasa_down(page)
+    chat.choices.get_by_role("button", name="More than 3 months").tap()
+    retry = chat.log.get_by_role("button", name="Retry: More than 3 months")
+    expect(retry).to_be_visible()
+    page.unroute("**/webhooks/rest/webhook")
+    retry.tap()
+    chat.replied("How bad is the pain right now")
+    assert page.evaluate(FOCUSED_CLASS) == "sw-log"
+
+
+def test_with_a_mouse_a_quick_reply_leaves_focus_in_the_text_box(servers, said, page):
+    chat = Chat.visit(page, servers)
+    chat.open("not a doctor")
+    expect(chat.input).to_be_focused()
+    chat.type(SCAN_VISITOR)
+    chat.replied("Does the pain spread into a leg or an arm?")
+    chat.choose("No, it stays put")
+    expect(chat.input).to_be_focused()
+
+
+@SCREENS
+def test_axe_finds_no_violations_in_an_alarm_an_undelivered_message_and_the_question(
+    servers, said, new_page, screen
+):
+    page = new_page(viewport=_viewport(screen), bypass_csp=True)
+    chat = Chat.visit(page, servers)
+    page.add_script_tag(path=str(AXE))
+    chat.open("not a doctor")
+    chat.type(RED_FLAG)
+    expect(chat.log.get_by_role("alert")).to_have_count(1)
+    _rasa_down(page)
+    chat.type(HOW_LONG)
+    expect(chat.log.locator(".sw-unsent")).to_have_count(1)
+    expect(page.locator(".sw-typing")).to_have_text("")
+    page.get_by_role("button", name="End chat and clear").click()
+    expect(page.get_by_role("button", name="Keep chatting")).to_be_focused()
+    found = _axe(page)
+    assert not found, _described(found)

@@ -6,7 +6,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa_plugins.nlg import ClinicResponseGenerator, alarm_reminder
+from bot.rasa_plugins.nlg import ALARM_RESPONSES, ClinicResponseGenerator, alarm_reminder
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,22 @@ def test_consent_questions_tell_the_widget_which_notice(generator, response, que
 
     custom = generate(generator, response)["custom"]
     assert custom == {"consent_question": question, "notice_version": CONSENT_NOTICE_VERSION}
+
+
+@pytest.mark.parametrize(
+    ("response", "alarm"), [("utter_emergency", "emergency"), ("utter_crisis", "crisis")]
+)
+def test_the_alarms_answers_tell_the_widget_they_are_alarms(generator, response, alarm):
+    assert generate(generator, response)["custom"] == {"alarm": alarm}
+
+
+def test_only_the_alarms_answers_are_marked_as_alarms(domain):
+    marked = {
+        name
+        for name, variations in domain.responses.items()
+        if any("alarm" in (variation.get("custom") or {}) for variation in variations)
+    }
+    assert marked == ALARM_RESPONSES
 
 
 def _after(events, slots, domain):

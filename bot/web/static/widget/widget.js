@@ -20,6 +20,13 @@
   var busy = Promise.resolve();
   var ui = {};
   var SMALL = "(max-width: 480px), (max-height: 560px)";
+  // the safety screen's answers, as the server marks them (custom: {alarm: ...})
+  var ALARMS = ["emergency", "crisis"];
+  var URLS = /https:\/\/[^\s<>"']+/g;
+  // 911, 988, North American numbers written with separators, and +E.164 numbers; not
+  // bare digits, so pain scores, dates, times and booking references stay text. The
+  // first group is the character before the number (no lookbehind: older Safari).
+  var PHONES = /(^|[^\w+\/:.,-])((?:\+1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}|\+\d{8,15}|911|988)(?![\w\/:-]|[.,]\d)/g;
 
   function newSender() {
     var bytes = new Uint8Array(16);
@@ -48,34 +55,75 @@
     return node;
   }
 
-  /* Text with https links made clickable; anything else stays plain text. */
-  function linkified(text) {
+  function plain(text) { return document.createTextNode(text); }
+
+  /* ``text`` with each match of ``pattern`` replaced by the link ``link(match)`` makes,
+   * as [start, end, node]; the text in between goes through ``between``. */
+  function spliced(text, pattern, link, between) {
     var out = document.createDocumentFragment();
-    var pattern = /https:\/\/[^\s<>"']+/g;
     var last = 0;
     var match;
+    pattern.lastIndex = 0;
     while ((match = pattern.exec(text))) {
-      var url = match[0].replace(/[.,;:!?)]+$/, "");
-      out.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var link = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url);
-      out.appendChild(link);
-      last = match.index + url.length;
-      pattern.lastIndex = last;
+      var made = link(match);
+      out.appendChild(between(text.slice(last, made[0])));
+      out.appendChild(made[2]);
+      last = pattern.lastIndex = made[1];
     }
-    out.appendChild(document.createTextNode(text.slice(last)));
+    out.appendChild(between(text.slice(last)));
     return out;
   }
 
-  function phoneLink(label) {
-    var link = el("a", { href: config.phone_href || "tel:" + config.phone.replace(/[^+\d]/g, ""), class: "sw-phone" });
-    link.textContent = label + config.phone;
-    return link;
+  function digits(phone) { return phone.replace(/[^+\d]/g, ""); }
+
+  /* The clinic's own number gets the E.164 link the server made for it. */
+  function telHref(phone) {
+    var number = digits(phone);
+    return config.phone_href && number === digits(config.phone) ? config.phone_href : "tel:" + number;
+  }
+
+  function withPhones(text) {
+    return spliced(text, PHONES, function (match) {
+      var start = match.index + match[1].length;
+      var link = el("a", { href: telHref(match[2]), class: "sw-tel" }, match[2]);
+      return [start, start + match[2].length, link];
+    }, plain);
+  }
+
+  /* Text with https links and phone numbers made links; anything else stays plain text. */
+  function linkified(text) {
+    return spliced(text, URLS, function (match) {
+      var url = match[0].replace(/[.,;:!?)]+$/, "");
+      var link = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url);
+      return [match.index, match.index + url.length, link];
+    }, withPhones);
+  }
+
+  function phoneLink() {
+    return el("a", { href: config.phone_href || "tel:" + digits(config.phone), class: "sw-phone" }, config.phone);
+  }
+
+  /* A tap (touch or pen), as opposed to a key press or a mouse click. */
+  function tapped(event) {
+    if (!event || event.detail === 0) return false; // Enter or Space
+    if (event.pointerType) return event.pointerType !== "mouse";
+    return window.matchMedia("(pointer: coarse)").matches;
+  }
+
+  /* Where focus goes once a button has done its job (and may be gone): the text box,
+   * except after a tap, when focusing it would open the phone's keyboard over the
+   * conversation and the next buttons; then the conversation itself. */
+  function settleFocus(event) {
+    if (tapped(event)) ui.log.focus({ preventScroll: true });
+    else ui.input.focus();
   }
 
   function build() {
     var host = el("div", { id: "spine-chat-widget" });
     var root = ui.root = host.attachShadow({ mode: "open" });
-    root.appendChild(el("link", { rel: "stylesheet", href: new URL("widget.css", base).href }));
+    var css = el("link", { rel: "stylesheet", href: new URL("widget.css", base).href });
+    css.addEventListener("load", keepScroll);
+    root.appendChild(css);
     var wrap = el("div", { class: "sw" });
     ui.launcher = el("button", { type: "button", class: "sw-launcher", "aria-expanded": "false", "aria-controls": "sw-panel" }, "Chat with our assistant");
     ui.panel = el("section", { id: "sw-panel", class: "sw-panel", "aria-labelledby": "sw-title", hidden: "" });
@@ -85,26 +133,30 @@
     head.appendChild(ui.close);
     ui.phone = el("p", { class: "sw-call" });
     ui.log = el("div", { class: "sw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
-    ui.typing = el("p", { class: "sw-typing", role: "status" });
     ui.form = el("form", { class: "sw-form" });
-    ui.form.appendChild(el("label", { for: "sw-input" }, "Your message"));
+    var top = el("div", { class: "sw-top" });
+    top.appendChild(el("label", { for: "sw-input" }, "Your message"));
+    ui.typing = el("p", { class: "sw-typing", role: "status" });
+    top.appendChild(ui.typing);
+    ui.form.appendChild(top);
     var row = el("div", { class: "sw-row" });
     ui.input = el("input", { id: "sw-input", type: "text", autocomplete: "off", maxlength: "1000" });
     row.appendChild(ui.input);
     row.appendChild(el("button", { type: "submit", class: "sw-send" }, "Send"));
-    ui.form.appendChild(row);
     ui.clear = el("button", { type: "button", class: "sw-clear" }, "End chat and clear");
-    [head, ui.phone, ui.log, ui.typing, ui.form, ui.clear].forEach(function (n) { ui.panel.appendChild(n); });
+    row.appendChild(ui.clear);
+    ui.form.appendChild(row);
+    [head, ui.phone, ui.log, ui.form].forEach(function (n) { ui.panel.appendChild(n); });
     wrap.appendChild(ui.panel);
     wrap.appendChild(ui.launcher);
     root.appendChild(wrap);
     document.body.appendChild(host);
 
-    ui.launcher.addEventListener("click", function () { setOpen(!state.open, true); });
-    ui.close.addEventListener("click", function () { setOpen(false, true); });
-    ui.clear.addEventListener("click", clearChat);
+    ui.launcher.addEventListener("click", function (event) { setOpen(!state.open, event); });
+    ui.close.addEventListener("click", function (event) { setOpen(false, event); });
+    ui.clear.addEventListener("click", askToClear);
     ui.panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { event.preventDefault(); setOpen(false, true); }
+      if (event.key === "Escape") { event.preventDefault(); setOpen(false, event); }
       else if (event.key === "Tab" && window.matchMedia(SMALL).matches) wrapFocus(event);
     });
     ui.form.addEventListener("submit", function (event) {
@@ -114,6 +166,8 @@
       ui.input.value = "";
       say(text, text, null);
     });
+    // a phone's keyboard, a turned screen or the phone line appearing: keep the same place
+    if (window.ResizeObserver) new ResizeObserver(keepScroll).observe(ui.log);
   }
 
   /* When the panel fills the screen, the page behind it can't be seen: Tab cycles
@@ -133,29 +187,48 @@
   function showPhone() {
     ui.phone.textContent = "";
     if (!config.phone) return;
-    ui.phone.appendChild(document.createTextNode("To talk to a person: "));
-    ui.phone.appendChild(phoneLink(""));
-    ui.phone.appendChild(document.createTextNode(". In an emergency call 911."));
+    ui.phone.appendChild(plain("To talk to a person: "));
+    ui.phone.appendChild(phoneLink());
+    ui.phone.appendChild(plain(". In an emergency call "));
+    ui.phone.appendChild(withPhones("911."));
   }
 
-  function setOpen(open, moveFocus) {
+  /* ``event``: what opened or closed it, to move focus (none when a reload restores it). */
+  function setOpen(open, event) {
     state.open = open;
     save();
     ui.panel.hidden = !open;
     ui.launcher.setAttribute("aria-expanded", String(open));
     if (open) {
-      if (!state.messages.length) send("/greet", null);
-      if (moveFocus) ui.input.focus();
-      scrollDown();
-    } else if (moveFocus) {
-      ui.launcher.focus();
+      if (!state.messages.length) send("/greet", null, null);
+      if (event) settleFocus(event);
+      keepScroll();
+    } else {
+      closeConfirm();
+      if (event) ui.launcher.focus();
     }
   }
 
-  function scrollDown() { ui.log.scrollTop = ui.log.scrollHeight; }
+  /* Show the start of ``node`` (the first of the new replies), or with none the end of the
+   * conversation; kept when the layout changes (keepScroll). */
+  function scrollTo(node) {
+    ui.anchor = node || null;
+    keepScroll();
+  }
 
-  function bubble(message) {
-    var node = el("div", { class: "sw-msg sw-" + message.who });
+  function keepScroll() {
+    var node = ui.anchor;
+    if (!node || !node.isConnected) { ui.log.scrollTop = ui.log.scrollHeight; return; }
+    var gap = parseFloat(getComputedStyle(ui.log).paddingTop) || 0;
+    ui.log.scrollTop += node.getBoundingClientRect().top - ui.log.getBoundingClientRect().top - gap;
+  }
+
+  /* ``fresh``: just received, so an alarm is announced at once (a restored one is not
+   * announced again). */
+  function bubble(message, fresh) {
+    var alarm = message.who === "bot" && ALARMS.indexOf(message.alarm) >= 0;
+    var node = el("div", { class: "sw-msg sw-" + message.who + (alarm ? " sw-alarm" : "") });
+    if (alarm && fresh) node.setAttribute("role", "alert");
     node.appendChild(el("span", { class: "sw-who" }, message.who === "bot" ? "Assistant: " : "You: "));
     var body = el("span", { class: "sw-text" });
     body.appendChild(linkified(message.text || ""));
@@ -176,17 +249,21 @@
   function render() {
     ui.log.textContent = "";
     ui.choices = null;
-    state.messages.forEach(function (message) { ui.log.appendChild(bubble(message)); });
+    state.messages.forEach(function (message) {
+      var node = bubble(message, false);
+      ui.log.appendChild(node);
+      if (message.unsent) markUndelivered({ message: message, node: node });
+    });
     showChoices(state.messages[state.messages.length - 1]);
-    scrollDown();
+    scrollTo(null);
   }
 
   function choices(message) {
     var group = el("div", { class: "sw-choices", role: "group", "aria-label": "Suggested replies" });
     message.buttons.forEach(function (button) {
       var choice = el("button", { type: "button", class: "sw-choice" }, button.title);
-      choice.addEventListener("click", function () {
-        ui.input.focus(); // the buttons go away: keep the keyboard in the widget
+      choice.addEventListener("click", function (event) {
+        settleFocus(event); // the buttons go away: keep focus in the widget
         say(button.title, button.payload, button.title);
       });
       group.appendChild(choice);
@@ -195,19 +272,22 @@
   }
 
   /* Append one message: the live region announces just this one. */
-  function add(message) {
+  function add(message, fresh) {
     state.messages.push(message);
     save();
     if (ui.choices) { ui.choices.remove(); ui.choices = null; }
-    ui.log.appendChild(bubble(message));
+    var node = bubble(message, fresh);
+    ui.log.appendChild(node);
     showChoices(message);
-    scrollDown();
+    return node;
   }
 
   /* The visitor's words are shown; ``payload`` is what Rasa receives. */
   function say(shown, payload, buttonTitle) {
-    add({ who: "you", text: shown });
-    send(payload, buttonTitle);
+    var message = { who: "you", text: shown };
+    var node = add(message, true);
+    scrollTo(null);
+    send(payload, buttonTitle, { message: message, node: node });
   }
 
   /* The page, and for the answer to a consent question, which question, which notice
@@ -224,14 +304,20 @@
     return data;
   }
 
-  function send(payload, buttonTitle) {
+  /* ``mine``: the visitor's message and its bubble (none for the greeting). */
+  function send(payload, buttonTitle, mine) {
     var body = JSON.stringify({ sender: state.sender, message: payload, metadata: metadata(buttonTitle) });
     state.consent = null;
     save();
-    busy = busy.then(function () { return post(body); });
+    queue(body, mine);
   }
 
-  function post(body) {
+  /* One message at a time, in the order sent or retried. */
+  function queue(body, mine) {
+    busy = busy.then(function () { return post(body, mine); }).catch(function () { /* shown */ });
+  }
+
+  function post(body, mine) {
     clearError();
     ui.typing.textContent = "Assistant is typing…";
     var controller = new AbortController();
@@ -249,53 +335,115 @@
       }
       return response.json();
     }).then(function (replies) {
-      (Array.isArray(replies) ? replies : []).forEach(receive);
+      if (mine) { delete mine.message.unsent; save(); }
+      receive(Array.isArray(replies) ? replies : []);
     }).catch(function (error) {
-      showError(body, error && error.status === 429);
+      var tooFast = error && error.status === 429;
+      if (mine) {
+        mine.message.unsent = body;
+        save();
+        markUndelivered(mine);
+      }
+      showError(tooFast, mine ? null : function () { queue(body, null); });
     }).then(function () {
       clearTimeout(timer);
       ui.typing.textContent = "";
     });
   }
 
-  function receive(reply) {
-    if (reply.custom && typeof reply.custom.consent_question === "string") {
-      state.consent = reply.custom;
-      save();
-      return;
-    }
-    if (typeof reply.text !== "string" || !reply.text) return;
-    var buttons = (reply.buttons || []).filter(function (b) {
-      return b && typeof b.title === "string" && typeof b.payload === "string";
-    }).map(function (b) { return { title: b.title, payload: b.payload }; });
-    add({ who: "bot", text: reply.text, buttons: buttons });
+  /* The replies to one message, shown from the start of the first. A custom payload
+   * follows the text it belongs to: a consent question's is kept for the answer's
+   * metadata, an alarm's marks its message. */
+  function receive(replies) {
+    var shown = [];
+    replies.forEach(function (reply) {
+      if (!reply) return;
+      if (typeof reply.text === "string" && reply.text) {
+        var buttons = (reply.buttons || []).filter(function (b) {
+          return b && typeof b.title === "string" && typeof b.payload === "string";
+        }).map(function (b) { return { title: b.title, payload: b.payload }; });
+        shown.push({ who: "bot", text: reply.text, buttons: buttons });
+      }
+      var custom = reply.custom;
+      if (!custom) return;
+      if (typeof custom.consent_question === "string") { state.consent = custom; save(); }
+      if (ALARMS.indexOf(custom.alarm) >= 0 && shown.length) shown[shown.length - 1].alarm = custom.alarm;
+    });
+    var first = null;
+    shown.forEach(function (message) {
+      var node = add(message, true);
+      first = first || node;
+    });
+    if (first) scrollTo(first);
   }
 
-  /* ``tooFast``: the server refused the message (429): too many in a short time. */
-  function showError(body, tooFast) {
+  /* "Not delivered" and a Retry of its own, after the visitor's message; the live region
+   * announces it. Retrying sends the same message again, in turn. */
+  function markUndelivered(mine) {
+    if (!mine.node.isConnected) return; // the chat was cleared meanwhile
+    var mark = el("p", { class: "sw-unsent" }, "Not delivered - ");
+    var retry = el("button", { type: "button", class: "sw-retry", "aria-label": "Retry: " + mine.message.text.slice(0, 80) }, "Retry");
+    retry.addEventListener("click", function (event) {
+      settleFocus(event);
+      mark.remove();
+      queue(mine.message.unsent, mine);
+    });
+    mark.appendChild(retry);
+    ui.log.insertBefore(mark, mine.node.nextSibling);
+  }
+
+  /* ``tooFast``: the server refused the message (429): too many in a short time.
+   * ``retry``: for a message with no bubble to mark (the greeting), a "Try again". */
+  function showError(tooFast, retry) {
     clearError();
     var box = el("div", { class: "sw-error", role: "alert" });
-    var first = tooFast
+    box.appendChild(plain(tooFast
       ? "That was a lot of messages in a short time: please wait a few seconds, then try again. "
-      : "Sorry, the assistant isn't answering right now. ";
-    box.appendChild(document.createTextNode(first +
-      (config.phone ? "You can call " : "Please try again in a moment.")));
+      : "Sorry, the assistant isn't answering right now. "));
     if (config.phone) {
-      box.appendChild(phoneLink(""));
-      box.appendChild(document.createTextNode(". "));
+      box.appendChild(plain("You can call "));
+      box.appendChild(phoneLink());
+      box.appendChild(plain(". "));
     }
-    var retry = el("button", { type: "button", class: "sw-retry" }, "Try again");
-    retry.addEventListener("click", function () {
-      busy = busy.then(function () { return post(body); });
-      ui.input.focus();
-    });
-    box.appendChild(retry);
+    if (retry) {
+      var button = el("button", { type: "button", class: "sw-retry" }, "Try again");
+      button.addEventListener("click", function (event) { settleFocus(event); retry(); });
+      box.appendChild(button);
+    } else {
+      box.appendChild(plain("Use Retry beside a message that was not delivered to send it again."));
+    }
     ui.error = box;
     ui.panel.insertBefore(box, ui.form);
   }
 
   function clearError() {
     if (ui.error) { ui.error.remove(); ui.error = null; }
+  }
+
+  /* "End chat and clear" asks first, inline: focus goes to the choice that keeps the
+   * chat, and Escape or "Keep chatting" return to the button. */
+  function askToClear() {
+    if (ui.confirm) { ui.confirm.querySelector(".sw-keep").focus(); return; }
+    var box = ui.confirm = el("div", { class: "sw-confirm", role: "group", "aria-labelledby": "sw-ask" });
+    box.appendChild(el("p", { id: "sw-ask" }, "End this chat and clear it from this browser?"));
+    var yes = el("button", { type: "button", class: "sw-end" }, "Yes, end and clear");
+    var keep = el("button", { type: "button", class: "sw-keep" }, "Keep chatting");
+    yes.addEventListener("click", function () { closeConfirm(); clearChat(); });
+    keep.addEventListener("click", function () { closeConfirm(); ui.clear.focus(); });
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      event.stopPropagation();
+      keep.click();
+    });
+    box.appendChild(yes);
+    box.appendChild(keep);
+    ui.panel.appendChild(box);
+    keep.focus();
+  }
+
+  function closeConfirm() {
+    if (ui.confirm) { ui.confirm.remove(); ui.confirm = null; }
   }
 
   function clearChat() {
@@ -310,13 +458,14 @@
     build();
     showPhone();
     render();
-    if (state.open) setOpen(true, false);
+    if (state.open) setOpen(true, null);
     fetch(new URL("widget/config.json", base).href).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (loaded) {
       if (!loaded) return;
       Object.keys(config).forEach(function (k) { if (loaded[k]) config[k] = String(loaded[k]); });
       showPhone();
+      keepScroll();
     }).catch(function () { /* the data attributes, if any, stay */ });
   }
 
