@@ -174,6 +174,8 @@ _PAIN_DAYS = re.compile(
     re.IGNORECASE,
 )
 # where one answer ends and the next begins in a message that gives several
+# how many parts of one message are read for intake facts (bounded work per message)
+MAX_FACT_CLAUSES = 40
 _CLAUSE_BREAK = re.compile(r"[,;.!?\n]+|\s(?:but|plus|while|although|though)\s", re.IGNORECASE)
 _TREATMENT_CUE = re.compile(
     r"\b(tried|trying|taking|take|took|taken|done|did|doing|using|used|been on|on|"
@@ -387,10 +389,14 @@ def mentions_pain(clause: str) -> bool:
 
 
 def _by_topic(text: str) -> dict[str, str]:
-    """The message's clauses joined by topic: {"pain": ..., "scan": ..., "treatment": ...}."""
+    """The message's clauses joined by topic: {"pain": ..., "scan": ..., "treatment": ...}.
+
+    Only the first MAX_FACT_CLAUSES are read for facts: each costs a few parses, and a
+    message of hundreds of fragments ("a@b.co a@b.co ...") is no description of pain.
+    """
     parts: dict[str, list[str]] = {}
     previous = "pain"
-    for clause in clauses(text):
+    for clause in clauses(text)[:MAX_FACT_CLAUSES]:
         previous = _topic(clause, previous)
         parts.setdefault(previous, []).append(clause)
     return {topic: ", ".join(found) for topic, found in parts.items()}

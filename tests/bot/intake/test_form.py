@@ -777,3 +777,11 @@ def test_a_changed_mind_after_no_at_the_summary_confirms_it():
         "actually yes you can keep my details", "intake_confirmed", intake_awaiting_change=True
     )
     assert reading.slots["intake_confirmed"] is True
+
+
+def test_only_the_first_parts_of_a_message_are_read_for_facts():
+    from bot.intake.form import MAX_FACT_CLAUSES
+
+    filler = "ok, " * MAX_FACT_CLAUSES
+    assert read("3 weeks, " + filler, "pain_score").slots.get("pain_duration") == "3 weeks"
+    assert "pain_duration" not in read(filler + "3 weeks", "pain_score").slots
