@@ -33,6 +33,7 @@ from bot.clinic.booking_talk import asks_for_review
 from bot.db.models import ReviewSlot
 from bot.db.session import session_factory, session_scope
 from bot.intake.answers.imaging import REVIEWED_SCANS
+from bot.notices import queue as notices
 
 logger = logging.getLogger(__name__)
 ORDINALS = {
@@ -40,6 +41,15 @@ ORDINALS = {
     "second": 1, "2nd": 1, "two": 1, "2": 1,
     "third": 2, "3rd": 2, "three": 2, "3": 2,
 }  # fmt: skip
+# what the confirmation adds about the notices on their way (bot/notices/queue.py coming)
+FOLLOW_UPS = {
+    (): "",
+    ("email",): " We're also emailing you the details, with a calendar invitation and a "
+    "link to change or cancel.",
+    ("sms",): " We're also texting you the details, with a link to change or cancel.",
+    ("email", "sms"): " We're also sending you the details by email and text, with a link "
+    "to change or cancel.",
+}
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 
 
@@ -259,8 +269,12 @@ def book_or_move(
         return []
     with session_scope(settings().database_url) as session:
         label = slot_label(session.get(ReviewSlot, booking.slot_id))
+        channels = notices.coming(session, booking.id, settings())
     dispatcher.utter_message(
-        response="utter_review_booked", booking_reference=booking.reference, booking_starts=label
+        response="utter_review_booked",
+        booking_reference=booking.reference,
+        booking_starts=label,
+        booking_follow_up=FOLLOW_UPS[tuple(channels)],
     )
     return [
         SlotSet("booking_reference", booking.reference),

@@ -2,7 +2,8 @@
 
 The database decides who gets a slot: a partial unique index allows one active booking
 per slot (and per lead), so two visitors racing for the same time can't both get it;
-the loser is told, with the next free slots to choose from.
+the loser is told, with the next free slots to choose from. Each change queues the
+visitor's notices (bot/notices/queue.py) in its own transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.expression import Exists
 
 from bot.db.models import Booking, Lead, ReviewSlot, touch
+from bot.notices import queue as notices
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
 REFERENCE_LENGTH = 8
@@ -236,7 +238,9 @@ def book(factory: sessionmaker, lead_id: int, slot_id: int, now: datetime) -> Bo
                 return current
             if current is not None:
                 raise BookingError("this lead already has a booking: move it instead")
-            return _new_booking(session, lead, slot, now)
+            booking = _new_booking(session, lead, slot, now)
+            notices.booked(session, booking, now)
+            return booking
     except IntegrityError:
         return _conflict(factory, lead_id, slot_id, now)
 
@@ -265,6 +269,7 @@ def cancel(factory: sessionmaker, lead_id: int, reference: str, now: datetime) -
         if booking.lead.status == "booked":
             booking.lead.status = "new"
             touch(booking.lead, now)
+        notices.cancelled(session, booking, now)
         return booking
 
 
@@ -285,7 +290,9 @@ def move(
             old.status = "cancelled"
             old.cancelled_at = now
             session.flush()  # release the lead's one active booking before taking another
-            return _new_booking(session, old.lead, slot, now)
+            new = _new_booking(session, old.lead, slot, now)
+            notices.moved(session, old, new, now)
+            return new
     except IntegrityError:
         return _conflict(factory, lead_id, new_slot_id, now, moving=True)
 
