@@ -137,7 +137,7 @@ def _announced(factory: sessionmaker, notice: BookingNotice) -> bool:
         )
 
 
-def _load(factory: sessionmaker, notice_id: int) -> BookingNotice:
+def _load(factory: sessionmaker, notice_id: int) -> BookingNotice | None:
     with factory() as session:
         return session.execute(
             select(BookingNotice)
@@ -148,7 +148,7 @@ def _load(factory: sessionmaker, notice_id: int) -> BookingNotice:
                 .selectinload(Lead.consent),
             )
             .where(BookingNotice.id == notice_id)
-        ).scalar_one()
+        ).scalar_one_or_none()
 
 
 def _check(factory: sessionmaker, notice: BookingNotice, outbox: Outbox, now: datetime) -> None:
@@ -210,6 +210,8 @@ def handle(factory: sessionmaker, notice_id: int, outbox: Outbox, now: datetime)
     """Send one claimed notice and record the outcome: sent, skipped, queued (to try
     again) or failed (after ``MAX_ATTEMPTS``)."""
     notice = _load(factory, notice_id)
+    if notice is None:  # its lead was erased meanwhile, and the notice with it
+        return "skipped"
     label = f"notice {notice.id} ({notice.kind}, {notice.channel})"
     try:
         _check(factory, notice, outbox, now)

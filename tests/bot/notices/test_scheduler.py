@@ -105,7 +105,7 @@ def test_the_reminder_goes_the_day_before_and_a_move_updates_the_same_event(
     _, first = event_of(confirmation)
     _, second = event_of(moved)
     assert first["UID"] == second["UID"] and second["SEQUENCE"] == 1
-    assert "moved" in moved["Subject"] and new.reference in moved.get_content()
+    assert "moved" in moved["Subject"] and new.reference in moved.get_body(("plain",)).get_content()
     assert "Reminder" in reminder["Subject"] and not list(reminder.iter_attachments())
     assert statuses(factory)[(old.id, "reminder")][0] == "skipped"
 
