@@ -88,7 +88,8 @@ def serve_notices() -> None:
 
     from bot.clinic.profile import load_clinic_profile
     from bot.db.session import session_factory
-    from bot.notices.scheduler import Outbox, serve as serve_scheduler
+    from bot.notices.scheduler import Outbox
+    from bot.notices.scheduler import serve as serve_scheduler
 
     settings = load_settings()
     _migrate_or_warn(settings)

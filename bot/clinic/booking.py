@@ -8,6 +8,7 @@ visitor's notices (bot/notices/queue.py) in its own transaction.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
@@ -23,6 +24,8 @@ from bot.notices import queue as notices
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
 REFERENCE_LENGTH = 8
+# a reference as people write it: one word, or two groups of four
+_REFERENCE_WRITTEN = re.compile(r"\b[A-Z0-9]{4}[ -]?[A-Z0-9]{4}\b")
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 _UTC = timezone.utc
 
@@ -336,3 +339,34 @@ def remove_slot(session: Session, slot_id: int, now: datetime) -> ReviewSlot:
         session.delete(slot)
     session.flush()
     return slot
+
+
+def find_reference(text: str) -> str | None:
+    """A booking reference written in ``text`` ("my ref is abcd 2345" too): eight of
+    the reference alphabet's characters, as one word or two groups of four."""
+    for match in _REFERENCE_WRITTEN.finditer((text or "").upper()):
+        candidate = match.group(0).replace(" ", "").replace("-", "")
+        if len(candidate) == REFERENCE_LENGTH and set(candidate) <= set(REFERENCE_ALPHABET):
+            return candidate
+    return None
+
+
+def booking_by_reference(
+    session: Session, reference: str, email: str | None, phone: str | None
+) -> Booking | None:
+    """The active booking with this reference, if its lead gave this email address or
+    phone number (both as normalised by bot/clinic/contact.py). A wrong reference and
+    a wrong contact look the same: None."""
+    if not (email or phone):
+        return None
+    booking = session.execute(
+        select(Booking)
+        .options(selectinload(Booking.slot), selectinload(Booking.lead))
+        .where(Booking.reference == reference.strip().upper(), Booking.status == "active")
+    ).scalar_one_or_none()
+    if booking is None:
+        return None
+    lead = booking.lead
+    same_email = bool(email and lead.email and lead.email.lower() == email.lower())
+    same_phone = bool(phone and lead.phone and lead.phone == phone)
+    return booking if same_email or same_phone else None

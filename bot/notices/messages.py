@@ -60,7 +60,7 @@ class NoticeFacts:
 
     @property
     def day(self) -> str:
-        """"Tuesday 15 December 2026" (no locale: the same on every server)."""
+        """ "Tuesday 15 December 2026" (no locale: the same on every server)."""
         start = self.local_start
         return f"{start:%A} {start.day} {start:%B %Y}"
 

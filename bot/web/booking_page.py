@@ -39,9 +39,12 @@ MAX_FORM_PART = 1024
 # requests a minute: per address, and per link
 PER_ADDRESS = 30
 PER_LINK = 20
+CANCELLED = "Your booking is cancelled."
+MOVED = "Your booking is changed."
+BOOKED = "You're booked."
 
 
-class LeadGone(LookupError):
+class LeadGone(LookupError):  # noqa: N818 (an outcome the page answers, not a fault)
     """The link's lead is no longer on record (erased, or purged after retention)."""
 
 
@@ -49,7 +52,9 @@ class BookingPageLimits:
     """Requests a minute per address and per link, counted in this process."""
 
     def __init__(self) -> None:
-        self.limiter = strategies.FixedWindowRateLimiter(MemoryStorage())
+        # the limiter holds its storage weakly: this is what keeps it
+        self.storage = MemoryStorage()
+        self.limiter = strategies.FixedWindowRateLimiter(self.storage)
         self.per_address = RateLimitItemPerMinute(PER_ADDRESS)
         self.per_link = RateLimitItemPerMinute(PER_LINK)
 
@@ -125,18 +130,16 @@ def _change(request: Request, lead_id: int, action: str, slot: str, now: datetim
         if current is None:
             raise booking.BookingNotFound("There is no booking to cancel.")
         booking.cancel(factory, lead_id, current.reference, now)
-        audit, details, said = "visitor_booking_cancelled", {"slot_id": current.slot_id}, (
-            "Your booking is cancelled."
-        )
+        audit, slot_id, said = "visitor_booking_cancelled", current.slot_id, CANCELLED
     else:
         slot_id = record_id(slot, "the time")
         if current is None:
             made = booking.book(factory, lead_id, slot_id, now)
         else:
             made = booking.move(factory, lead_id, current.reference, slot_id, now)
-        audit, details = "visitor_booking_moved", {"slot_id": made.slot_id}
-        said = "Your booking is changed." if current else "You're booked."
+        audit, slot_id, said = "visitor_booking_moved", made.slot_id, MOVED if current else BOOKED
     with factory.begin() as session:
+        details = {"slot_id": slot_id}
         record(session, audit, target_type="lead", target_id=lead_id, details=details, now=now)
     return said
 

@@ -60,9 +60,7 @@ def test_the_database_refuses_a_second_notice_of_a_kind(factory, visitor, slot_i
 
 def test_texts_only_to_a_phone_allowed_texts(factory, visitor, slot_ids):
     no_texts = book(factory, visitor(email=None, phone=PHONE), slot_ids[0], NOW)
-    texts = book(
-        factory, visitor(phone=PHONE, texts=True, conversation_id="c2"), slot_ids[1], NOW
-    )
+    texts = book(factory, visitor(phone=PHONE, texts=True, conversation_id="c2"), slot_ids[1], NOW)
     assert [n for n in notices(factory) if n[0] == no_texts.id] == []
     assert {(n[1], n[2]) for n in notices(factory) if n[0] == texts.id} == {
         ("confirmation", "email"),
@@ -82,9 +80,7 @@ def test_a_booking_within_a_day_gets_no_reminder(factory, visitor, slot_ids):
     assert notices(factory) == [(made.id, "confirmation", "email", "queued", 0)]
 
 
-def test_a_move_withdraws_the_old_notices_and_announces_the_same_event(
-    factory, visitor, slot_ids
-):
+def test_a_move_withdraws_the_old_notices_and_announces_the_same_event(factory, visitor, slot_ids):
     lead = visitor()
     old = book(factory, lead, slot_ids[0], NOW)
     new = move(factory, lead, old.reference, slot_ids[1], NOW + timedelta(hours=1))

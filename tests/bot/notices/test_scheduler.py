@@ -136,9 +136,7 @@ def test_a_booking_cancelled_before_its_confirmation_went_sends_nothing(
     lead = visitor()
     made = book(factory, lead, slot_ids[0], NOW)
     cancel(factory, lead, made.reference, NOW)
-    assert run_once(factory, outbox_for(controller.port, tmp_path, clinic), NOW) == {
-        "skipped": 1
-    }
+    assert run_once(factory, outbox_for(controller.port, tmp_path, clinic), NOW) == {"skipped": 1}
     assert inbox.envelopes == []
 
 
@@ -205,9 +203,7 @@ def test_a_notice_is_claimed_by_one_scheduler_only(factory, visitor, slot_ids):
     assert sorted(results) == [False, False, False, True]
 
 
-def test_two_schedulers_send_each_notice_once(
-    factory, visitor, slot_ids, smtp, tmp_path, clinic
-):
+def test_two_schedulers_send_each_notice_once(factory, visitor, slot_ids, smtp, tmp_path, clinic):
     controller, inbox = smtp
     for index, slot_id in enumerate(slot_ids):
         book(factory, visitor(conversation_id=f"c{index}"), slot_id, NOW)

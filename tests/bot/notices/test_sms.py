@@ -84,7 +84,9 @@ def test_texts_are_off_by_default(tmp_path):
     assert isinstance(configured, HttpTexts)
 
 
-def test_the_scheduler_texts_the_booking_once(factory, visitor, slot_ids, gateway, tmp_path, clinic):
+def test_the_scheduler_texts_the_booking_once(
+    factory, visitor, slot_ids, gateway, tmp_path, clinic
+):
     settings = load_settings(
         {
             "SMS_PROVIDER": "http",
@@ -106,7 +108,9 @@ def test_the_scheduler_texts_the_booking_once(factory, visitor, slot_ids, gatewa
     assert len(sent["text"]) < 320
 
 
-def test_a_gateway_error_leaves_the_text_queued(factory, visitor, slot_ids, gateway, tmp_path, clinic):
+def test_a_gateway_error_leaves_the_text_queued(
+    factory, visitor, slot_ids, gateway, tmp_path, clinic
+):
     gateway.status = 503
     settings = load_settings(
         {"SMS_PROVIDER": "http", "SMS_HTTP_URL": gateway.url, "BOOKING_LINK_SECRET": "k" * 40},

@@ -74,7 +74,9 @@ def test_supervisord_holds_back_the_later_replicas(tmp_path):
     conf = supervisord_config(settings, layout, programs(settings, "nginx", layout))
     sections = {block.split("]", 1)[0]: block for block in conf.split("[program:")[1:]}
     assert "autostart=true" in sections["rasa-1"] and "autostart=false" in sections["rasa-2"]
-    assert all("autostart=true" in sections[name] for name in ("nginx", "actions", "web", "notices"))
+    assert all(
+        "autostart=true" in sections[name] for name in ("nginx", "actions", "web", "notices")
+    )
 
 
 def test_nginx_exposes_the_chat_and_the_web_app_only(tmp_path):

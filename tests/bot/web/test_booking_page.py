@@ -98,7 +98,9 @@ def test_the_visitor_cancels_through_the_booking_service(page):
 def test_the_visitor_moves_to_another_free_time(page):
     client, factory, lead_id, slot_ids, made, url = page
     token = CSRF.search(client.get(url).text).group(1)
-    response = client.post(url, data={"action": "move", "slot": str(slot_ids[2]), "csrf_token": token})
+    response = client.post(
+        url, data={"action": "move", "slot": str(slot_ids[2]), "csrf_token": token}
+    )
     assert response.status_code == 200 and "Your booking is changed." in response.text
     with factory() as session:
         current = active_booking(session, lead_id)
@@ -129,7 +131,9 @@ def test_a_time_someone_holds_is_refused(page):
         other_id = other.id
     book(factory, other_id, slot_ids[1], datetime.now(timezone.utc))
     token = CSRF.search(client.get(url).text).group(1)
-    response = client.post(url, data={"action": "move", "slot": str(slot_ids[1]), "csrf_token": token})
+    response = client.post(
+        url, data={"action": "move", "slot": str(slot_ids[1]), "csrf_token": token}
+    )
     assert response.status_code == 409 and "just been taken" in response.text
 
 
