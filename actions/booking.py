@@ -27,11 +27,10 @@ from bot.clinic.booking import (
     book,
     booking_by_reference,
     cancel,
-    find_reference,
     free_slots,
     move,
 )
-from bot.clinic.booking_talk import asks_for_review
+from bot.clinic.booking_talk import asks_for_review, find_reference
 from bot.clinic.contact import find_email, find_phone
 from bot.db.models import ReviewSlot
 from bot.db.session import session_factory, session_scope

@@ -8,7 +8,6 @@ visitor's notices (bot/notices/queue.py) in its own transaction.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
@@ -19,13 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.expression import Exists
 
+from bot.clinic.booking_talk import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from bot.db.models import Booking, Lead, ReviewSlot, touch
 from bot.notices import queue as notices
 
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
-REFERENCE_LENGTH = 8
-# a reference as people write it: one word, or two groups of four
-_REFERENCE_WRITTEN = re.compile(r"\b[A-Z0-9]{4}[ -]?[A-Z0-9]{4}\b")
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 _UTC = timezone.utc
 
@@ -339,16 +335,6 @@ def remove_slot(session: Session, slot_id: int, now: datetime) -> ReviewSlot:
         session.delete(slot)
     session.flush()
     return slot
-
-
-def find_reference(text: str) -> str | None:
-    """A booking reference written in ``text`` ("my ref is abcd 2345" too): eight of
-    the reference alphabet's characters, as one word or two groups of four."""
-    for match in _REFERENCE_WRITTEN.finditer((text or "").upper()):
-        candidate = match.group(0).replace(" ", "").replace("-", "")
-        if len(candidate) == REFERENCE_LENGTH and set(candidate) <= set(REFERENCE_ALPHABET):
-            return candidate
-    return None
 
 
 def booking_by_reference(

@@ -392,21 +392,6 @@ def test_a_removed_time_can_be_offered_again(factory, slot_ids, make_lead):
 # --- finding a booking again -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("my reference is ABCD2345", "ABCD2345"),
-        ("ref abcd 2345 please", "ABCD2345"),
-        ("it's ABCD-2345", "ABCD2345"),
-        ("ABCD0345", None),  # 0 is not in the alphabet
-        ("call me on 3125550142", None),
-        ("", None),
-    ],
-)
-def test_a_reference_is_read_from_a_message(text, found):
-    assert booking.find_reference(text) == found
-
-
 def test_a_booking_is_found_by_its_reference_and_its_contact(factory, make_lead, slot_ids):
     lead_id = make_lead(email="Ana@Example.com", phone="+13125550142")
     made = book(factory, lead_id, slot_ids[0], NOW)
