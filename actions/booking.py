@@ -43,13 +43,15 @@ ORDINALS = {
     "second": 1, "2nd": 1, "two": 1, "2": 1,
     "third": 2, "3rd": 2, "three": 2, "3": 2,
 }  # fmt: skip
-# what the confirmation adds about the notices on their way (bot/notices/queue.py coming)
+# what the confirmation adds: the notices on their way (bot/notices/queue.py coming), or,
+# with none, that the reference finds the booking again (recall_booking); never empty
 FOLLOW_UPS = {
-    (): "",
-    ("email",): " We're also emailing you the details, with a calendar invitation and a "
+    (): "Keep your reference: with your phone number or email address it finds this "
+    "booking again in another chat.",
+    ("email",): "We're also emailing you the details, with a calendar invitation and a "
     "link to change or cancel.",
-    ("sms",): " We're also texting you the details, with a link to change or cancel.",
-    ("email", "sms"): " We're also sending you the details by email and text, with a link "
+    ("sms",): "We're also texting you the details, with a link to change or cancel.",
+    ("email", "sms"): "We're also sending you the details by email and text, with a link "
     "to change or cancel.",
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)

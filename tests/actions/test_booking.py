@@ -10,6 +10,7 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
+    FOLLOW_UPS,
     ActionBookReview,
     ActionCancelReview,
     ActionConfirmBookingChange,
@@ -110,6 +111,8 @@ def test_booking_by_button_and_by_ordinal(leads_db):
     assert len(slots["booking_reference"]) == 8
     assert messages[0]["response"] == "utter_review_booked"
     assert messages[0]["booking_reference"] == slots["booking_reference"]
+    # no mail server or text provider here: nothing is said to be on its way
+    assert messages[0]["booking_follow_up"] == FOLLOW_UPS[()]
     # moving by "the second one" among the times offered: asked first, moved on "yes"
     current = {
         "lead_id": lead,
