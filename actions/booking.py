@@ -25,14 +25,17 @@ from bot.clinic.booking import (
     SlotTaken,
     SlotUnavailable,
     book,
+    booking_by_reference,
     cancel,
     free_slots,
     move,
 )
-from bot.clinic.booking_talk import asks_for_review
+from bot.clinic.booking_talk import asks_for_review, find_reference
+from bot.clinic.contact import find_email, find_phone
 from bot.db.models import ReviewSlot
 from bot.db.session import session_factory, session_scope
 from bot.intake.answers.imaging import REVIEWED_SCANS
+from bot.notices import queue as notices
 
 logger = logging.getLogger(__name__)
 ORDINALS = {
@@ -40,6 +43,17 @@ ORDINALS = {
     "second": 1, "2nd": 1, "two": 1, "2": 1,
     "third": 2, "3rd": 2, "three": 2, "3": 2,
 }  # fmt: skip
+# what the confirmation adds: the notices on their way (bot/notices/queue.py coming), or,
+# with none, that the reference finds the booking again (recall_booking); never empty
+FOLLOW_UPS = {
+    (): "Keep your reference: with your phone number or email address it finds this "
+    "booking again in another chat.",
+    ("email",): "We're also emailing you the details, with a calendar invitation and a "
+    "link to change or cancel.",
+    ("sms",): "We're also texting you the details, with a link to change or cancel.",
+    ("email", "sms"): "We're also sending you the details by email and text, with a link "
+    "to change or cancel.",
+}
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.IGNORECASE)
 
 
@@ -137,8 +151,7 @@ class ActionOfferReview(Action):
     ) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent == "move_booking" and not tracker.get_slot("booking_reference"):
-            dispatcher.utter_message(response="utter_review_no_booking")
-            return []
+            return recall_booking(dispatcher, tracker)
         if intent == "another_time" and not _booking_under_way(tracker):
             # "what else is there" after an answer asks for other treatments, not times
             answered = answer_follow_up(dispatcher, tracker)
@@ -259,8 +272,12 @@ def book_or_move(
         return []
     with session_scope(settings().database_url) as session:
         label = slot_label(session.get(ReviewSlot, booking.slot_id))
+        channels = notices.coming(session, booking.id, settings())
     dispatcher.utter_message(
-        response="utter_review_booked", booking_reference=booking.reference, booking_starts=label
+        response="utter_review_booked",
+        booking_reference=booking.reference,
+        booking_starts=label,
+        booking_follow_up=FOLLOW_UPS[tuple(channels)],
     )
     return [
         SlotSet("booking_reference", booking.reference),
@@ -283,12 +300,44 @@ class ActionCancelReview(Action):
     ) -> list[EventType]:
         lead_id, reference = tracker.get_slot("lead_id"), tracker.get_slot("booking_reference")
         if lead_id is None or not reference:
-            dispatcher.utter_message(response="utter_review_no_booking")
-            return []
+            return recall_booking(dispatcher, tracker)
         text = ((tracker.latest_message or {}).get("text") or "").strip()
         if text.startswith("/"):  # a tap on "Cancel it": asked first
             return ask_change(dispatcher, tracker, "cancel")
         return cancel_booking(dispatcher, tracker)  # typed: the visitor's own words
+
+
+def recall_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A booking made in another conversation, found by the reference and the phone or
+    email it was made with, both in the visitor's message ("cancel ABCD2345, my email is
+    ..."): the conversation then holds it, and the visitor chooses what to do. Without
+    both, or when they don't match, the visitor is told how (a wrong reference and a
+    wrong contact read the same)."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    reference = find_reference(text)
+    email, phone = find_email(text), find_phone(text, settings().phone_region)
+    found = None
+    if reference and (email or phone):
+        try:
+            with session_scope(settings().database_url) as session:
+                found = booking_by_reference(session, reference, email, phone)
+                label = slot_label(found.slot) if found else None
+        except SQLAlchemyError as error:
+            logger.error("booking not looked up: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_review_failed")
+            return []
+    if found is None:
+        dispatcher.utter_message(response="utter_review_no_booking")
+        return []
+    dispatcher.utter_message(
+        response="utter_review_found", booking_reference=found.reference, booking_starts=label
+    )
+    return [
+        SlotSet("lead_id", found.lead_id),
+        SlotSet("booking_reference", found.reference),
+        SlotSet("booking_starts", label),
+        SlotSet("booking_change", None),
+    ]
 
 
 def cancel_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -83,6 +83,21 @@ class Settings:
     rasa_speedups: bool = True
     # ... and in words and punctuation marks (bot/nlu/message_length.py)
     max_message_words: int = 600
+    # the key signing the links in visitors' booking notices (bot/notices/links.py);
+    # unset: one generated per installation under var/
+    booking_link_secret: str | None = None
+    # visitors' text messages (bot/notices/sms.py): "off", or "http" to POST each to
+    # sms_http_url with sms_http_token as a bearer token
+    sms_provider: str = "off"
+    sms_http_url: str | None = None
+    sms_http_token: str | None = None
+    # seconds the notice scheduler (`bot serve notices`) waits between looks for due notices
+    notice_poll_seconds: int = 30
+
+    @property
+    def visitor_url(self) -> str:
+        """Where visitors reach the web app (links in their notices; no trailing slash)."""
+        return (self.public_base_url or self.web_url).rstrip("/")
 
     @property
     def browser_rasa_url(self) -> str:
@@ -176,6 +191,20 @@ def _lock_store(value: str) -> str | None:
     return value or None
 
 
+SMS_PROVIDERS = ("off", "http")
+
+
+def _sms_provider(env: Mapping[str, str]) -> str:
+    """SMS_PROVIDER: off (the default) or http, which needs SMS_HTTP_URL."""
+    value = (env.get("SMS_PROVIDER") or "off").strip().lower()
+    if value not in SMS_PROVIDERS:
+        raise ValueError(f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, got {value!r}")
+    url = (env.get("SMS_HTTP_URL") or "").strip()
+    if value == "http" and not url.startswith(("http://", "https://")):
+        raise ValueError("SMS_PROVIDER=http needs SMS_HTTP_URL, an http(s):// URL")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
     """Build the settings from ``env`` (default: the process environment).
 
@@ -232,4 +261,9 @@ def load_settings(env: Mapping[str, str] | None = None, root: Path | None = None
         chat_per_address=_whole(env, "CHAT_LIMIT_PER_ADDRESS", 60, 1),
         max_message_chars=_whole(env, "MAX_MESSAGE_CHARS", 2000, 1, MAX_REQUEST_BYTES // 8),
         max_message_words=_whole(env, "MAX_MESSAGE_WORDS", 600, 1, 2000),
+        booking_link_secret=env.get("BOOKING_LINK_SECRET") or None,
+        sms_provider=_sms_provider(env),
+        sms_http_url=(env.get("SMS_HTTP_URL") or "").strip() or None,
+        sms_http_token=env.get("SMS_HTTP_TOKEN") or None,
+        notice_poll_seconds=_whole(env, "NOTICE_POLL_SECONDS", 30, 1, 3600),
     )

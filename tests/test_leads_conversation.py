@@ -134,3 +134,23 @@ def test_cancel_after_booking(servers, domain, clinic):
     (cancelled,) = say(servers, sender, "/affirm")
     assert cancelled["text"].startswith("Your scan review ")
     assert cancelled["text"].endswith("is cancelled. If you'd like another time later, just ask.")
+
+
+def test_a_booking_is_found_again_in_a_new_conversation(servers, domain, clinic):
+    """A new tab has no booking of its own: the reference with the phone it was made
+    with finds it, and it can be cancelled there; a wrong phone finds nothing."""
+    add_review_slots(servers)
+    sender, saved = herniated_disc_visitor(servers, domain, clinic)
+    booked = book_first_offered(servers, sender, saved, domain, clinic)
+    reference = booked["text"].split("Your reference is ")[1][:8]
+    other_tab = f"new-tab-{uuid.uuid4().hex[:8]}"
+    (refused,) = say(servers, other_tab, f"change my booking {reference}, phone 312 555 0100")
+    assert refused["text"] == expected(domain, clinic, "utter_review_no_booking")
+    (found,) = say(servers, other_tab, f"change my booking {reference}, phone 312 555 0142")
+    assert found["text"].startswith("I found your booking: a scan review on ")
+    assert reference in found["text"]
+    assert [b["payload"] for b in found["buttons"]] == ["/move_booking", "/cancel_booking"]
+    (asked,) = say(servers, other_tab, "/cancel_booking")
+    assert asked["text"].startswith("Cancel your scan review on ")
+    (cancelled,) = say(servers, other_tab, "/affirm")
+    assert cancelled["text"].startswith("Your scan review ")

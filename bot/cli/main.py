@@ -78,6 +78,29 @@ def serve_web() -> None:
     uvicorn.run(APP, **server_options(settings))
 
 
+@serve.command("notices")
+def serve_notices() -> None:
+    """The notice scheduler: sends visitors' booking confirmations, reminders and
+    change notices, each once (bot/notices/scheduler.py). SIGTERM or Ctrl-C stops it
+    between two notices."""
+    import logging
+    import threading
+
+    from bot.clinic.profile import load_clinic_profile
+    from bot.db.session import session_factory
+    from bot.notices.scheduler import Outbox
+    from bot.notices.scheduler import serve as serve_scheduler
+
+    settings = load_settings()
+    _migrate_or_warn(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    outbox = Outbox.from_settings(settings, load_clinic_profile(settings.clinic_profile))
+    serve_scheduler(session_factory(settings.database_url), outbox, stop)
+
+
 @serve.command("prod")
 @click.option(
     "--create-databases",

@@ -2,7 +2,8 @@
 
 The database decides who gets a slot: a partial unique index allows one active booking
 per slot (and per lead), so two visitors racing for the same time can't both get it;
-the loser is told, with the next free slots to choose from.
+the loser is told, with the next free slots to choose from. Each change queues the
+visitor's notices (bot/notices/queue.py) in its own transaction.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.expression import Exists
 
+from bot.clinic.booking_talk import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from bot.db.models import Booking, Lead, ReviewSlot, touch
+from bot.notices import queue as notices
 
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
-REFERENCE_LENGTH = 8
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 _UTC = timezone.utc
 
@@ -236,7 +237,9 @@ def book(factory: sessionmaker, lead_id: int, slot_id: int, now: datetime) -> Bo
                 return current
             if current is not None:
                 raise BookingError("this lead already has a booking: move it instead")
-            return _new_booking(session, lead, slot, now)
+            booking = _new_booking(session, lead, slot, now)
+            notices.booked(session, booking, now)
+            return booking
     except IntegrityError:
         return _conflict(factory, lead_id, slot_id, now)
 
@@ -265,6 +268,7 @@ def cancel(factory: sessionmaker, lead_id: int, reference: str, now: datetime) -
         if booking.lead.status == "booked":
             booking.lead.status = "new"
             touch(booking.lead, now)
+        notices.cancelled(session, booking, now)
         return booking
 
 
@@ -285,7 +289,9 @@ def move(
             old.status = "cancelled"
             old.cancelled_at = now
             session.flush()  # release the lead's one active booking before taking another
-            return _new_booking(session, old.lead, slot, now)
+            new = _new_booking(session, old.lead, slot, now)
+            notices.moved(session, old, new, now)
+            return new
     except IntegrityError:
         return _conflict(factory, lead_id, new_slot_id, now, moving=True)
 
@@ -329,3 +335,24 @@ def remove_slot(session: Session, slot_id: int, now: datetime) -> ReviewSlot:
         session.delete(slot)
     session.flush()
     return slot
+
+
+def booking_by_reference(
+    session: Session, reference: str, email: str | None, phone: str | None
+) -> Booking | None:
+    """The active booking with this reference, if its lead gave this email address or
+    phone number (both as normalised by bot/clinic/contact.py). A wrong reference and
+    a wrong contact look the same: None."""
+    if not (email or phone):
+        return None
+    booking = session.execute(
+        select(Booking)
+        .options(selectinload(Booking.slot), selectinload(Booking.lead))
+        .where(Booking.reference == reference.strip().upper(), Booking.status == "active")
+    ).scalar_one_or_none()
+    if booking is None:
+        return None
+    lead = booking.lead
+    same_email = bool(email and lead.email and lead.email.lower() == email.lower())
+    same_phone = bool(phone and lead.phone and lead.phone == phone)
+    return booking if same_email or same_phone else None

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 
+# booking references (made by bot/clinic/booking.py): no 0/O, 1/I/L, read over the phone
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
 # something the clinic may look at for the visitor: a scan, or "it" / "them" after one
 _SCAN = r"(?:mri|mris|ct|cat scan|scans?|x-?rays?|imaging|images|results?|films?|it|them|that)"
 # a wish or a request: "could you", "i'd like", "please", "i need"
@@ -142,3 +146,31 @@ def asks_to_leave(text: str) -> bool:
     """The message asks, in so many words, for the review or a call back: the intake
     gives way to the contact form."""
     return asks_for_review(text) or asks_for_callback(text)
+
+
+# a reference as people write it: one word, or two groups of four
+_REFERENCE_WRITTEN = re.compile(r"\b[A-Z0-9]{4}[ -]?[A-Z0-9]{4}\b")
+_REFERENCE_CUE = re.compile(
+    r"\bref(?:erence)?\b|\b(?:booking|confirmation) (?:number|code)\b", re.IGNORECASE
+)
+
+
+def find_reference(text: str) -> str | None:
+    """A booking reference written in ``text`` ("my ref is abcd 2345" too): eight of
+    the reference alphabet's characters, as one word or two groups of four."""
+    for match in _REFERENCE_WRITTEN.finditer((text or "").upper()):
+        candidate = match.group(0).replace(" ", "").replace("-", "")
+        if len(candidate) == REFERENCE_LENGTH and set(candidate) <= set(REFERENCE_ALPHABET):
+            return candidate
+    return None
+
+
+def recalls_a_booking(text: str) -> bool:
+    """A booking made in another conversation, named by its reference with the phone or
+    email it was made with ("cancel my booking ABCD2345, ana@example.com"): to be found
+    again, not read as new contact details. A word that looks like a reference
+    ("THURSDAY") counts only beside talk of a booking, a change or a reference."""
+    text = text or ""
+    if not (gives_contact_point(text) and find_reference(text)):
+        return False
+    return bool(_CHANGE.search(text) or _A_BOOKING.search(text) or _REFERENCE_CUE.search(text))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -33,6 +34,10 @@ from bot.clinic.safety import TRIAGE_LEVELS
 
 LEAD_STATUSES = ("new", "contacted", "booked", "closed")
 BOOKING_STATUSES = ("active", "cancelled")
+# what the visitor is told about a booking, how, and where each message stands
+NOTICE_KINDS = ("confirmation", "reminder", "cancelled", "moved")
+NOTICE_CHANNELS = ("email", "sms")
+NOTICE_STATUSES = ("queued", "sending", "sent", "failed", "skipped")
 # why a lead was closed: the back-office asks for one of these
 CLOSE_REASONS = ("booked_and_seen", "not_interested", "unreachable", "duplicate", "spam")
 STAFF_ROLES = ("staff", "admin")
@@ -244,6 +249,43 @@ class Booking(Base):
 
     slot = relationship("ReviewSlot", back_populates="bookings")
     lead = relationship("Lead", back_populates="bookings")
+
+
+class BookingNotice(Base):
+    """One message to the visitor about a booking on one channel, queued in the same
+    transaction as the booking change and sent once by the notice scheduler
+    (bot/notices/scheduler.py). The unique key is what makes it once: a booking gets
+    at most one confirmation, one reminder... per channel, however often it is asked."""
+
+    __tablename__ = "booking_notices"
+    __table_args__ = (
+        CheckConstraint(_in("kind", NOTICE_KINDS), name="ck_booking_notices_kind"),
+        CheckConstraint(_in("channel", NOTICE_CHANNELS), name="ck_booking_notices_channel"),
+        CheckConstraint(_in("status", NOTICE_STATUSES), name="ck_booking_notices_status"),
+        UniqueConstraint("booking_id", "kind", "channel", name="uq_booking_notices_once"),
+        Index("ix_booking_notices_due", "status", "next_attempt_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    booking_id = Column(
+        Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = Column(String(16), nullable=False)
+    channel = Column(String(8), nullable=False)
+    status = Column(String(16), nullable=False, default="queued", server_default="queued")
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    next_attempt_at = Column(UTCDateTime, nullable=False)
+    # when a scheduler took it (status sending): a claim older than the lease is retaken
+    claimed_at = Column(UTCDateTime)
+    sent_at = Column(UTCDateTime)
+    # the calendar event the invitation updates: the same through moves, SEQUENCE rising
+    calendar_uid = Column(String(64), nullable=False)
+    sequence = Column(Integer, nullable=False, default=0, server_default="0")
+    # why it failed or was skipped: an error class or a short reason, nothing personal
+    last_error = Column(String(64))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    booking = relationship("Booking")
 
 
 class StaffUser(Base):

@@ -10,8 +10,10 @@ booking's state ("is my review confirmed", "it's cancelled then?") that it took 
 question or "stop" becomes ``move_booking`` too. A phone number or an email address in
 such a message, or in one IntakeStart read as a description ("Dana Whitlock 773 555
 0100, evenings" typed while an intake question is open), makes it ``update_contact``:
-the contact form follows, consent first (data/rules/intake.yml, leads.yml). Placed
-after IntakeStart and before the safety screen, whose alarms still win.
+the contact form follows, consent first (data/rules/intake.yml, leads.yml); unless the
+message also names a booking reference ("change booking ABCD2345, ana@example.com"):
+then it is ``move_booking``, whose action finds that booking again. Placed after
+IntakeStart and before the safety screen, whose alarms still win.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.clinic.booking_talk import (
     asks_for_callback,
     asks_for_review,
     gives_contact_point,
+    recalls_a_booking,
     refers_to_a_booking,
 )
 from bot.nlu.intent_override import IntentOverride, force_intent
@@ -34,6 +37,8 @@ REQUEST_CALLBACK = "request_callback"
 ABOUT_A_BOOKING = "move_booking"
 CONTACT_DETAILS = "update_contact"
 DESCRIPTION = "describe_symptoms"
+# what a booking made elsewhere is found by (actions/booking.py recall_booking)
+CHANGES = frozenset({ABOUT_A_BOOKING, "cancel_booking"})
 # what the classifier says of a message it could not place
 UNPLACED = frozenset({"nlu_fallback", "out_of_scope", "inform"})
 # a question about the booking's state reads to the classifier as a medicine question
@@ -43,6 +48,8 @@ MISTAKEN_FOR_A_STATUS_QUESTION = UNPLACED | {"faq", "stop", "affirm", "deny"}
 
 def request_in(text: str, intent: str | None) -> str | None:
     """The intent a message's request calls for, or None to keep the classifier's."""
+    if intent not in CHANGES and recalls_a_booking(text):
+        return ABOUT_A_BOOKING
     if intent in MISTAKEN_FOR_A_STATUS_QUESTION and asks_about_the_booking(text):
         return ABOUT_A_BOOKING
     if intent in UNPLACED | {DESCRIPTION} and gives_contact_point(text):

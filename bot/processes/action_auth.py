@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
-import secrets
 from typing import Any
 
 from sanic import Sanic, response
@@ -29,6 +27,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.processes.generated_secret import generated_secret
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -39,25 +38,10 @@ OPEN_PATHS = frozenset({"/health"})
 
 
 def shared_secret(settings: Settings) -> str:
-    """ACTION_SERVER_SECRET, or this installation's generated one: written whole to a file
-    of its own, then linked into place, so that processes starting together all read the
-    one that got there first."""
+    """ACTION_SERVER_SECRET, or this installation's generated one."""
     if settings.action_server_secret:
         return settings.action_server_secret
-    path = settings.var_dir / SECRET_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(secrets.token_urlsafe(32))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text(encoding="ascii").strip()
+    return generated_secret(settings.var_dir, SECRET_FILE)
 
 
 def authorisation(secret: str) -> str:

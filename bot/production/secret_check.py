@@ -11,12 +11,15 @@ and long enough not to be guessed. The secrets, all read from the environment:
 - ``ACTION_SERVER_SECRET``: required. Rasa shows it to the action server with every call
   (bot/processes/action_auth.py); production deployments put the action server on a network, so
   it must be a generated secret of at least 32 characters, the same for every process.
+- ``BOOKING_LINK_SECRET``: optional (unset, one is generated under var/, shared by the
+  processes of one machine). It signs the links in visitors' booking notices
+  (bot/notices/links.py); when given, at least 32 characters.
 - ``SMTP_PASSWORD``, and the passwords inside ``DATABASE_URL``, ``TRACKER_STORE_DB`` and
   ``LOCK_STORE_URL``: optional (a server on loopback may trust the local user); when
   given, at least 12 characters (the mail provider or the database administrator may
   choose them, so the bar is a person's password, not a token's).
 
-The back-office has no signing key: its session and CSRF tokens are random per session
+The back-office has no signing key of its own: its session and CSRF tokens are random per session
 (``secrets.token_urlsafe``) and only their hashes are stored, so there is nothing to set.
 Problems name the variable and never repeat its value, which may be a real secret.
 """
@@ -104,6 +107,10 @@ def weak_secrets(settings: Settings) -> list[str]:
         )
     if settings.rasa_auth_token is not None:
         found.append(secret_problem("RASA_AUTH_TOKEN", settings.rasa_auth_token, MIN_TOKEN_LENGTH))
+    if settings.booking_link_secret is not None:
+        found.append(
+            secret_problem("BOOKING_LINK_SECRET", settings.booking_link_secret, MIN_TOKEN_LENGTH)
+        )
     if settings.smtp_password is not None:
         found.append(secret_problem("SMTP_PASSWORD", settings.smtp_password, MIN_PASSWORD_LENGTH))
     urls = {

@@ -124,7 +124,7 @@ def production_environment(settings: Settings, base: dict[str, str]) -> dict[str
 
 
 def programs(settings: Settings, nginx: str, layout: Layout) -> list[Program]:
-    """nginx, the Rasa replicas, the action server and the web app."""
+    """nginx, the Rasa replicas, the action server, the web app and the notice scheduler."""
     bot = str(Path(sys.executable).with_name("bot"))
     nginx_command = [nginx, "-p", str(layout.base), "-c", str(layout.nginx_conf)]
     nginx_command += ["-g", "daemon off;"]
@@ -140,6 +140,7 @@ def programs(settings: Settings, nginx: str, layout: Layout) -> list[Program]:
         *replicas,
         Program("actions", [bot, "serve", "actions"], {}),
         Program("web", [bot, "serve", "web"], {}),
+        Program("notices", [bot, "serve", "notices"], {}),
     ]
 
 

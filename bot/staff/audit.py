@@ -38,6 +38,10 @@ ACTIONS = (
     "slot_added",
     "slot_removed",
     "booking_cancelled",
+    # the visitor, through the link in a booking notice (bot/web/booking_page.py)
+    "booking_page_viewed",
+    "visitor_booking_cancelled",
+    "visitor_booking_moved",
 )
 
 

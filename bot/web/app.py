@@ -19,6 +19,7 @@ from bot.clinic.profile import ClinicProfile, load_clinic_profile
 from bot.clinic.recovery import tracker_store_url
 from bot.db.session import session_factory
 from bot.settings import Settings, load_settings
+from bot.web.booking_page import BookingPageLimits, booking_page_routes
 from bot.web.security import SecurityHeaders, content_security_policy
 from bot.web.staff import staff_routes
 from bot.web.staff.context import StaffApp
@@ -58,12 +59,14 @@ def create_app(settings: Settings | None = None, clinic: ClinicProfile | None = 
             Route("/healthz", healthz, name="healthz"),
             *widget_routes(clinic, settings.phone_region),
             *staff_routes(),
+            *booking_page_routes(),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders, csp=content_security_policy(connect_to))],
     )
     app.state.settings = settings
     app.state.clinic = clinic
+    app.state.booking_limits = BookingPageLimits()
     # the session factory makes its engine on first use, not here
     app.state.staff = StaffApp(
         settings=settings,

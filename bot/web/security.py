@@ -2,7 +2,7 @@
 
 No inline script or style anywhere (the Content-Security-Policy forbids them), pages
 can't be framed by other sites, and back-office pages are never cached, since they
-show health information.
+show health information (nor is a visitor's booking page, reached by a private link).
 
 Starlette's own error middleware sits outside every user middleware, so its 500 page
 would go out without these headers: an exception that reaches this middleware before
@@ -37,6 +37,8 @@ def content_security_policy(connect_to: tuple[str, ...] = ()) -> str:
 
 CONTENT_SECURITY_POLICY = content_security_policy()
 HSTS = "max-age=31536000; includeSubDomains"
+# pages never cached: the back-office, and visitors' booking pages
+PRIVATE_PATHS = ("/staff", "/booking/")
 
 
 class SecurityHeaders:
@@ -50,7 +52,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        staff = scope.get("path", "").startswith("/staff")
+        private = scope.get("path", "").startswith(PRIVATE_PATHS)
         https = scope.get("scheme") == "https"
         started = False
 
@@ -63,7 +65,7 @@ class SecurityHeaders:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
-                if staff:
+                if private:
                     headers["Cache-Control"] = "no-store"
                 if https:
                     headers.setdefault("Strict-Transport-Security", HSTS)

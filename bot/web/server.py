@@ -18,16 +18,27 @@ from bot.settings import Settings
 APP = "bot.web.app:create_app"
 
 
+BOOKING_PAGE = "/booking/"
+
+
+def logged_path(path: str) -> str:
+    """A request's path as the access log keeps it: no query string, and no token of a
+    visitor's booking link (it opens their booking)."""
+    path = path.split("?", 1)[0]
+    return BOOKING_PAGE + "..." if path.startswith(BOOKING_PAGE) else path
+
+
 class DropQueryStrings(logging.Filter):
     """The access log keeps the path, never the query string: staff searches put a
     visitor's name, email or phone there (``/staff/leads?q=...``). nginx's access log in
-    production mode leaves them out for the same reason."""
+    production mode leaves them out for the same reason. Booking links' tokens are
+    left out too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         # uvicorn's access record: (client, method, path with query, http version, status)
         args = record.args
         if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            record.args = (args[0], args[1], args[2].split("?", 1)[0], *args[3:])
+            record.args = (args[0], args[1], logged_path(args[2]), *args[3:])
         return True
 
 

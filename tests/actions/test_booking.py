@@ -10,6 +10,7 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
+    FOLLOW_UPS,
     ActionBookReview,
     ActionCancelReview,
     ActionConfirmBookingChange,
@@ -110,6 +111,8 @@ def test_booking_by_button_and_by_ordinal(leads_db):
     assert len(slots["booking_reference"]) == 8
     assert messages[0]["response"] == "utter_review_booked"
     assert messages[0]["booking_reference"] == slots["booking_reference"]
+    # no mail server or text provider here: nothing is said to be on its way
+    assert messages[0]["booking_follow_up"] == FOLLOW_UPS[()]
     # moving by "the second one" among the times offered: asked first, moved on "yes"
     current = {
         "lead_id": lead,
@@ -231,3 +234,19 @@ def test_a_typed_cancellation_is_the_visitors_own_words(leads_db):
     )
     assert done["booking_reference"] is None
     assert messages[0]["response"] == "utter_review_cancelled"
+
+
+def test_a_booking_made_in_another_chat_is_found_by_reference_and_contact(leads_db):
+    (lead, _), slot_ids = setup(leads_db)
+    made = book(session_factory(leads_db), lead, slot_ids[0], datetime.now(timezone.utc))
+    # a new conversation: no lead, no booking of its own
+    asked = f"change my booking {made.reference.lower()}, my email is T1@example.com"
+    slots, messages = run(ActionOfferReview(), tracker(asked, intent="move_booking"))
+    assert messages[0]["response"] == "utter_review_found"
+    assert slots["lead_id"] == lead and slots["booking_reference"] == made.reference
+    (found,) = DOMAIN["responses"]["utter_review_found"]
+    assert [b["payload"] for b in found["buttons"]] == ["/move_booking", "/cancel_booking"]
+    # the right reference with another's contact, or no contact, finds nothing
+    for text in (f"cancel {made.reference} t2@example.com", f"cancel {made.reference}"):
+        slots, messages = run(ActionCancelReview(), tracker(text, intent="cancel_booking"))
+        assert slots == {} and messages[0]["response"] == "utter_review_no_booking"

@@ -116,3 +116,36 @@ def test_every_default_address_is_loopback(tmp_path):
     assert settings.lock_store_url is None
     # and the web app believes no proxy's X-Forwarded-* headers
     assert settings.forwarded_allow_ips is None
+
+
+def test_booking_notice_settings(tmp_path):
+    settings = load_settings({}, root=tmp_path)
+    assert settings.sms_provider == "off" and settings.sms_http_url is None
+    assert settings.booking_link_secret is None and settings.notice_poll_seconds == 30
+    assert settings.visitor_url == "http://127.0.0.1:8000"
+    configured = load_settings(
+        {
+            "SMS_PROVIDER": "HTTP",
+            "SMS_HTTP_URL": "https://sms.example/send",
+            "SMS_HTTP_TOKEN": "t",
+            "NOTICE_POLL_SECONDS": "5",
+            "PUBLIC_BASE_URL": "https://clinic.example/",
+        },
+        root=tmp_path,
+    )
+    assert configured.sms_provider == "http" and configured.notice_poll_seconds == 5
+    assert configured.visitor_url == "https://clinic.example"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SMS_PROVIDER": "carrier-pigeon"}, "SMS_PROVIDER"),
+        ({"SMS_PROVIDER": "http"}, "SMS_HTTP_URL"),
+        ({"SMS_PROVIDER": "http", "SMS_HTTP_URL": "ftp://x"}, "SMS_HTTP_URL"),
+        ({"NOTICE_POLL_SECONDS": "0"}, "NOTICE_POLL_SECONDS"),
+    ],
+)
+def test_bad_notice_settings_name_the_variable(tmp_path, env, named):
+    with pytest.raises(ValueError, match=named):
+        load_settings(env, root=tmp_path)

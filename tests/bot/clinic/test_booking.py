@@ -387,3 +387,23 @@ def test_a_removed_time_can_be_offered_again(factory, slot_ids, make_lead):
     with factory() as session:
         offered = free_slots(session, NOW, limit=1)
         assert [s.starts_at for s in offered] == [NOW + timedelta(days=1)]
+
+
+# --- finding a booking again -------------------------------------------------------------
+
+
+def test_a_booking_is_found_by_its_reference_and_its_contact(factory, make_lead, slot_ids):
+    lead_id = make_lead(email="Ana@Example.com", phone="+13125550142")
+    made = book(factory, lead_id, slot_ids[0], NOW)
+    with factory() as session:
+        find = booking.booking_by_reference
+        assert find(session, made.reference.lower(), "ana@example.com", None).id == made.id
+        assert find(session, made.reference, None, "+13125550142").id == made.id
+        assert find(session, made.reference, "other@example.com", "+13125550100") is None
+        assert find(session, made.reference, None, None) is None
+        assert find(session, "ZZZZZZZZ", "ana@example.com", None) is None
+    cancel(factory, lead_id, made.reference, NOW)
+    with factory() as session:
+        assert (
+            booking.booking_by_reference(session, made.reference, "ana@example.com", None) is None
+        )

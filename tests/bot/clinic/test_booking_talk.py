@@ -10,7 +10,9 @@ from bot.clinic.booking_talk import (
     asks_for_callback,
     asks_for_review,
     asks_to_leave,
+    find_reference,
     gives_contact_point,
+    recalls_a_booking,
     refers_to_a_booking,
 )
 
@@ -113,3 +115,33 @@ def test_leaving_the_intake_takes_a_request_in_so_many_words():
     assert asks_to_leave("can the specialist go over my scan")
     assert asks_to_leave("have somebody call me")
     assert not asks_to_leave("about 3 months now")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("my reference is ABCD2345", "ABCD2345"),
+        ("ref abcd 2345 please", "ABCD2345"),
+        ("it's ABCD-2345", "ABCD2345"),
+        ("ABCD0345", None),  # 0 is not in the alphabet
+        ("call me on 3125550142", None),
+        ("", None),
+    ],
+)
+def test_a_reference_is_read_from_a_message(text, found):
+    assert find_reference(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "recalls"),
+    [
+        ("change my booking ABCD2345, my email is name@example.com", True),
+        ("cancel K7MP3QX9 312 555 0142", True),
+        ("ref K7MP 3QX9 ana@example.com", True),
+        ("call me thursday at ana@example.com", False),  # THURSDAY is no booking
+        ("my booking ABCD2345", False),  # no contact to check it with
+        ("my email is name@example.com", False),
+    ],
+)
+def test_a_booking_made_elsewhere_is_named_by_reference_and_contact(text, recalls):
+    assert recalls_a_booking(text) is recalls

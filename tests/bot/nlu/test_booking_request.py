@@ -25,6 +25,9 @@ def intent_after(message):
         ("it's cancelled now?", "stop", "move_booking"),
         ("Dana Whitlock 773 555 0100, evenings", "describe_symptoms", "update_contact"),
         ("Dana Whitlock dana@example.org", "inform", "update_contact"),
+        # a booking made in another conversation, named with the contact it was made with
+        ("change my booking ABCD2345, my email is a@example.com", "update_contact", "move_booking"),
+        ("cancel booking ABCD2345 a@example.com", "cancel_booking", "cancel_booking"),
     ],
 )
 def test_a_request_the_classifier_missed_is_honoured(text, predicted, expected):

@@ -136,3 +136,8 @@ def test_bot_serve_prod_exits_before_starting_anything(project_root, tmp_path):
         "set a secret of your own"
     ]
     assert not (tmp_path / "prod").exists()
+
+
+def test_a_booking_link_secret_when_given_is_a_real_one(tmp_path):
+    assert weak(tmp_path, BOOKING_LINK_SECRET=secrets.token_urlsafe(32)) == []
+    assert any("BOOKING_LINK_SECRET" in p for p in weak(tmp_path, BOOKING_LINK_SECRET="short"))

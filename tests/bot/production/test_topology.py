@@ -61,7 +61,7 @@ def test_public_addresses_default_to_nginx(tmp_path):
 def test_replicas_listen_after_rasa_port(tmp_path):
     settings = settings_for(tmp_path, RASA_PORT="5005", RASA_REPLICAS="3")
     names = [p.name for p in programs(settings, "/usr/sbin/nginx", Layout(tmp_path))]
-    assert names == ["nginx", "rasa-1", "rasa-2", "rasa-3", "actions", "web"]
+    assert names == ["nginx", "rasa-1", "rasa-2", "rasa-3", "actions", "web", "notices"]
     replicas = [p for p in programs(settings, "nginx", Layout(tmp_path)) if "rasa" in p.name]
     assert [p.environment["RASA_PORT"] for p in replicas] == ["5006", "5007", "5008"]
     # the first replica starts with everything else, the others once it answers
@@ -74,7 +74,9 @@ def test_supervisord_holds_back_the_later_replicas(tmp_path):
     conf = supervisord_config(settings, layout, programs(settings, "nginx", layout))
     sections = {block.split("]", 1)[0]: block for block in conf.split("[program:")[1:]}
     assert "autostart=true" in sections["rasa-1"] and "autostart=false" in sections["rasa-2"]
-    assert all("autostart=true" in sections[name] for name in ("nginx", "actions", "web"))
+    assert all(
+        "autostart=true" in sections[name] for name in ("nginx", "actions", "web", "notices")
+    )
 
 
 def test_nginx_exposes_the_chat_and_the_web_app_only(tmp_path):

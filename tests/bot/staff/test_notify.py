@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import ipaddress
-import socket
 import ssl
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -19,6 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from bot.settings import load_settings
 from bot.staff.notify import new_lead_notice, notice_enabled, send_new_lead_notice
+from tests.mail import free_port, start_server
 
 CLINIC = "Lakeside Spine Clinic"
 # what a notice must never carry: a lead's details, its health information, its triage
@@ -35,36 +32,6 @@ FORBIDDEN = [
     "urgent",
     "emergency",
 ]
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it receives."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    def messages(self):
-        return [
-            email.message_from_bytes(e.original_content, policy=email.policy.default)
-            for e in self.envelopes
-        ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(**smtp_parameters):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **smtp_parameters)
-    controller.start()
-    return controller, inbox
 
 
 @pytest.fixture

@@ -5,7 +5,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.clinic import booking
-from bot.db.models import AuditEvent, Lead, ReviewSlot, StaffSession, StaffUser, utcnow
+from bot.db.models import (
+    AuditEvent,
+    BookingNotice,
+    Consent,
+    Lead,
+    ReviewSlot,
+    StaffSession,
+    StaffUser,
+    utcnow,
+)
 from bot.staff.accounts import find_user
 from tests.bot.web.staff.conftest import ADMIN, STAFF, post_form, sign_in
 
@@ -79,6 +88,27 @@ def test_a_booked_slot_is_removed_only_after_its_booking_is_cancelled(site, admi
         assert {"booking_cancelled", "slot_removed"} <= set(actions)
     assert f"#{slot_id}" not in admin.get("/staff/slots").text.split("<tbody>")[1]
     assert post_form(admin, "/staff/slots", f"/staff/slots/{slot_id}/remove").status_code == 404
+
+
+def test_a_booking_staff_cancel_queues_the_visitors_notice(site, admin):
+    now = utcnow()
+    with site.factory.begin() as session:
+        slot = booking.add_slots(session, [now + timedelta(days=3)])[0]
+        lead = Lead(conversation_id="c1", name="Ana Test", email="ana@example.com")
+        lead.consent = Consent(notice_version="v1", agreed=True, contact_opt_in=False, given_at=now)
+        session.add(lead)
+        session.flush()
+        slot_id, lead_id = slot.id, lead.id
+    held = booking.book(site.factory, lead_id, slot_id, now)
+    assert post_form(admin, "/staff/slots", f"/staff/bookings/{held.id}/cancel").status_code == 303
+    with site.factory() as session:
+        queued = session.execute(
+            select(BookingNotice.kind, BookingNotice.status).where(
+                BookingNotice.booking_id == held.id
+            )
+        ).all()
+    assert ("cancelled", "queued") in queued
+    assert ("reminder", "queued") not in queued
 
 
 def test_admins_manage_accounts(site, admin):
