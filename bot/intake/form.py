@@ -374,11 +374,12 @@ def _topic(clause: str, previous: str) -> str:
 def _names_treatment(clause: str) -> bool:
     """A treatment tried, not a word that only looks like one ("worse at rest"): a
     treatment with a verb of trying or taking, or one that is never anything else, a
-    medicine included ("ibuprofen doesn't help")."""
+    medicine included ("ibuprofen doesn't help") unless the clause asks about it ("does
+    duloxetine cause ...")."""
     found = parse_treatments(clause)
     if not found or found == [NONE]:
         return False
-    if _MEDICINE_KINDS.intersection(found):
+    if _MEDICINE_KINDS.intersection(found) and not looks_like_question(clause):
         return True
     return bool(_TREATMENT_CUE.search(clause) or _STRONG_TREATMENT.search(clause))
 

@@ -785,3 +785,8 @@ def test_only_the_first_parts_of_a_message_are_read_for_facts():
     filler = "ok, " * MAX_FACT_CLAUSES
     assert read("3 weeks, " + filler, "pain_score").slots.get("pain_duration") == "3 weeks"
     assert "pain_duration" not in read(filler + "3 weeks", "pain_score").slots
+
+
+def test_a_question_about_a_medicine_is_not_a_treatment_tried():
+    reading = read("wait, can cymbalta cause weight gain? that worries me", "pain_radiates", "faq")
+    assert reading.declined
