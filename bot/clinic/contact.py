@@ -18,7 +18,7 @@ CONTACT_TIMES = ("morning", "afternoon", "evening", "any")
 _EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 # an address with its last dot mistyped ("jess@example,com"): the ending is part of it
 _MISTYPED_ENDING = r"(?:[,;](?:com|org|net|edu|gov|co|us|uk|ca|io|info)\b)?"
-_EMAIL_WITH_TYPO = re.compile(_EMAIL_CANDIDATE.pattern + _MISTYPED_ENDING)
+EMAIL_IN_TEXT = re.compile(_EMAIL_CANDIDATE.pattern + _MISTYPED_ENDING)
 _METHODS = {
     "text": re.compile(r"\b(text|texts|texting|sms|message|msg)\b", re.IGNORECASE),
     "email": re.compile(r"\b(e-?mail|mail)\b", re.IGNORECASE),
@@ -56,7 +56,7 @@ _HOUR = re.compile(
 )
 # "555-CALL-NOW": a number spelt in letters, which the team can't dial as typed
 _SPELT_NUMBER = re.compile(r"\b\d{3}[-. ][A-Za-z]{3,}(?:[-. ][A-Za-z0-9]+)*\b")
-_DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{3,}\d")
+DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{3,}\d")
 
 
 def find_email(text: str) -> str | None:
@@ -101,11 +101,11 @@ def without_contact_points(text: str, region: str) -> str:
     """The message with its phone numbers, email addresses and other long digit runs
     replaced by a comma, so that what is left can be read for a name (not the ending of
     a mistyped address: "jess@example,com" leaves no "com")."""
-    text = _EMAIL_WITH_TYPO.sub(",", text or "")
+    text = EMAIL_IN_TEXT.sub(",", text or "")
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + "," + text[end:]
-    return _DIGIT_RUN.sub(",", _SPELT_NUMBER.sub(",", text))
+    return DIGIT_RUN.sub(",", _SPELT_NUMBER.sub(",", text))
 
 
 def phone_attempt(text: str, region: str) -> bool:
@@ -113,7 +113,7 @@ def phone_attempt(text: str, region: str) -> bool:
     "555-CALL-NOW")."""
     if find_phones(text, region):
         return False
-    runs = _DIGIT_RUN.findall(text or "")
+    runs = DIGIT_RUN.findall(text or "")
     return any(len(re.sub(r"\D", "", run)) >= 6 for run in runs) or bool(
         _SPELT_NUMBER.search(text or "")
     )

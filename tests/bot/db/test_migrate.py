@@ -23,7 +23,7 @@ TABLES = {
     "audit_events",
     "login_counters",
 }
-HEAD = "0003"
+HEAD = "0004"
 
 
 def _differences(url: str) -> list:
