@@ -56,7 +56,7 @@ _HOUR = re.compile(
 )
 # "555-CALL-NOW": a number spelt in letters, which the team can't dial as typed
 _SPELT_NUMBER = re.compile(r"\b\d{3}[-. ][A-Za-z]{3,}(?:[-. ][A-Za-z0-9]+)*\b")
-DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{3,}\d")
+_DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{3,}\d")
 
 
 def find_email(text: str) -> str | None:
@@ -105,7 +105,7 @@ def without_contact_points(text: str, region: str) -> str:
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + "," + text[end:]
-    return DIGIT_RUN.sub(",", _SPELT_NUMBER.sub(",", text))
+    return _DIGIT_RUN.sub(",", _SPELT_NUMBER.sub(",", text))
 
 
 def phone_attempt(text: str, region: str) -> bool:
@@ -113,7 +113,7 @@ def phone_attempt(text: str, region: str) -> bool:
     "555-CALL-NOW")."""
     if find_phones(text, region):
         return False
-    runs = DIGIT_RUN.findall(text or "")
+    runs = _DIGIT_RUN.findall(text or "")
     return any(len(re.sub(r"\D", "", run)) >= 6 for run in runs) or bool(
         _SPELT_NUMBER.search(text or "")
     )

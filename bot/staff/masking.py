@@ -11,10 +11,12 @@ import re
 
 import phonenumbers
 
-from bot.clinic.contact import DIGIT_RUN, EMAIL_IN_TEXT
+from bot.clinic.contact import EMAIL_IN_TEXT
 
-# a digit run this long may be a phone number phonenumbers does not call valid
+# a run of digits this long may be a phone number phonenumbers does not call valid
+# (a slip, a fictional 555 number): "(555) 012-3456", "312 555 01"
 MIN_MASKED_DIGITS = 6
+_NUMBER_RUN = re.compile(r"\+?\(?\d[\d\s().-]{3,}\d")
 HIDDEN = "•••"
 
 
@@ -36,14 +38,15 @@ def mask_phone(phone: str | None) -> str:
 
 def _masked_run(match: re.Match[str]) -> str:
     run = match.group()
-    return HIDDEN if len(re.sub(r"\D", "", run)) >= MIN_MASKED_DIGITS else run
+    return mask_phone(run) if len(re.sub(r"\D", "", run)) >= MIN_MASKED_DIGITS else run
 
 
 def mask_contact_points(text: str, region: str) -> str:
-    """``text`` with every email address and phone number in it masked, and any other
-    run of six or more digits hidden (a number typed with a slip is still a number)."""
+    """``text`` with every email address and phone number in it masked like the lead's
+    own, and so is any other run of six or more digits (a number typed with a slip is
+    still a number; a date written in digits is masked too, and shown on reveal)."""
     text = EMAIL_IN_TEXT.sub(lambda match: mask_email(match.group()), text or "")
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + mask_phone(text[start:end]) + text[end:]
-    return DIGIT_RUN.sub(_masked_run, text)
+    return _NUMBER_RUN.sub(_masked_run, text)

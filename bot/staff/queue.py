@@ -3,8 +3,8 @@
 The call-by time is worked out from when the lead arrived, the time of day the visitor
 chose, the triage level and the clinic's opening hours in its time zone:
 
-- emergency and urgent leads are due as soon as the clinic is open: at arrival when it
-  is open then, otherwise when it next opens;
+- emergency and urgent leads are due as soon as the clinic is open: ``URGENT_WITHIN``
+  after arrival when it is open then, otherwise that long after it next opens;
 - routine leads are due by the end of the next opening period that meets the
   visitor's time of day (morning before 12:00, afternoon 12:00-17:00, evening from
   17:00; "any" or no choice: the whole period) and leaves at least ``ROUTINE_NOTICE``
@@ -36,6 +36,7 @@ PARTS_OF_DAY: dict[str, tuple[time, time | None]] = {
     "afternoon": (time(12), time(17)),
     "evening": (time(17), None),
 }
+URGENT_WITHIN = timedelta(minutes=15)
 ROUTINE_NOTICE = timedelta(hours=1)
 # how far ahead a period is looked for (a clinic closed for longer has no call-by time)
 HORIZON_DAYS = 21
@@ -103,7 +104,7 @@ def due_at(
     if triage_level in TRIAGE_RANK:
         for _, opens, closes in periods:
             if closes > arrived_at:
-                return max(opens, arrived_at.astimezone(timezone.utc))
+                return max(opens, arrived_at.astimezone(timezone.utc)) + URGENT_WITHIN
         return None
     part = preferred_time if preferred_time in PARTS_OF_DAY else None
     if part and not _part_ever_open(part, hours):
