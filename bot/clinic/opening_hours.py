@@ -55,7 +55,5 @@ def parse_opening_hours(raw: Mapping[str, str]) -> OpeningHours:
     unknown = sorted(set(by_day) - set(WEEKDAYS))
     if unknown:
         raise ValueError(f"unknown weekday(s) {', '.join(unknown)}: use {', '.join(WEEKDAYS)}")
-    periods = tuple(
-        parse_period(str(by_day[day])) if day in by_day else None for day in WEEKDAYS
-    )
+    periods = tuple(parse_period(str(by_day[day])) if day in by_day else None for day in WEEKDAYS)
     return OpeningHours(periods)

@@ -165,11 +165,15 @@ def to_call(
     leads = session.execute(
         select(Lead)
         .where(Lead.status == "new")
-        .options(selectinload(Lead.bookings).selectinload(Booking.slot), selectinload(Lead.assigned_to))
+        .options(
+            selectinload(Lead.bookings).selectinload(Booking.slot), selectinload(Lead.assigned_to)
+        )
         .order_by(Lead.created_at, Lead.id)
         .limit(MAX_QUEUE)
     ).scalars()
-    entries = sorted((QueueEntry(lead, lead_due(lead, hours, zone, now)) for lead in leads), key=_order)
+    entries = sorted(
+        (QueueEntry(lead, lead_due(lead, hours, zone, now)) for lead in leads), key=_order
+    )
     overdue = sum(entry.due.overdue for entry in entries)
     page = max(1, page)
     shown = entries[(page - 1) * per_page : page * per_page]

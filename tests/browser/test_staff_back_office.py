@@ -300,7 +300,12 @@ def _cells_in_view(page, width: int) -> list[str]:
     row = _rows(page).first
     for label in KEY_COLUMNS:
         box = row.locator(f'td[data-label="{label}"]').bounding_box()
-        if box is None or box["width"] == 0 or box["x"] < 0 or box["x"] + box["width"] > width + 0.5:
+        if (
+            box is None
+            or box["width"] == 0
+            or box["x"] < 0
+            or box["x"] + box["width"] > width + 0.5
+        ):
             outside.append(label)
     return outside
 
@@ -322,7 +327,11 @@ def test_the_inbox_and_the_queue_read_well_at_every_width(office, sized, width):
 def test_a_lead_page_and_the_schedule_pass_axe_on_a_phone(office, sized):
     page = sized(320)
     sign_in(page, office.url, *STAFF)
-    for path in (f"/staff/leads/{office.leads['Maya Sciatica']}", "/staff/slots", "/staff/overview"):
+    for path in (
+        f"/staff/leads/{office.leads['Maya Sciatica']}",
+        "/staff/slots",
+        "/staff/overview",
+    ):
         page.goto(f"{office.url}{path}")
         assert _overflow(page)["page"] == 0, path
         page.add_script_tag(path=str(AXE))
@@ -342,7 +351,9 @@ def test_the_inbox_refreshes_itself_keeping_its_filters_unless_paused(office, pa
     expect(_rows(page)).to_have_count(1)
     # paused: the page stays as it is, and says so
     page.get_by_role("button", name="Pause updates").click()
-    expect(page.get_by_role("button", name="Pause updates")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Pause updates")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(state).to_contain_text("Updates paused")
     page.evaluate("() => { window.__still_here = true; }")
     page.clock.run_for(125_000)

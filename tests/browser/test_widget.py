@@ -16,7 +16,6 @@ import socket
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -23,7 +23,9 @@ def test_e164():
 def test_the_same_phone_or_email_on_both_leads(session, make_lead):
     first = make_lead("c1", email="Ana.Lopez@Example.com", phone="+13125550142", created_at=T0)
     by_phone = make_lead("c2", email=None, phone="+13125550142", created_at=T0 + timedelta(1))
-    by_email = make_lead("c3", email="ana.lopez@example.com", phone=None, created_at=T0 + timedelta(2))
+    by_email = make_lead(
+        "c3", email="ana.lopez@example.com", phone=None, created_at=T0 + timedelta(2)
+    )
     other = make_lead("c4", email="someone@example.com", phone="+13125550199")
     assert _found(session, first) == [(by_email, ("email",)), (by_phone, ("phone",))]
     assert _found(session, by_phone) == [(first, ("phone",))]

@@ -6,6 +6,7 @@ import pytest
 
 from bot.staff.masking import mask_contact_points, mask_email, mask_phone
 
+
 @pytest.mark.parametrize(
     ("email", "masked"),
     [

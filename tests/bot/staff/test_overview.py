@@ -200,7 +200,7 @@ def test_time_to_first_contact_per_week(session, make_lead):
     monday = utc(2026, 2, 2, 15)  # Monday 2 Feb, 09:00 in Chicago
     waits_hours = [1, 2, 3, 4, 5, 6, 7, 8, 9, 30]
     ids = [make_lead(f"w1-{n}", created_at=monday + timedelta(minutes=n)) for n in range(10)]
-    for lead_id, hours in zip(ids, waits_hours):
+    for lead_id, hours in zip(ids, waits_hours, strict=True):
         arrived = session.get(Lead, lead_id).created_at
         _contact(session, lead_id, desk, arrived + timedelta(hours=hours))
     # a second contact later changes nothing: the first one counts

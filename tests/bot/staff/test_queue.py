@@ -71,9 +71,7 @@ def test_emergencies_and_urgent_are_due_as_soon_as_the_clinic_is_open(triage, ar
         ("2026-11-22 23:59", "any", "2026-11-23 17:00"),  # Sunday night
     ],
 )
-def test_routine_leads_are_due_by_the_end_of_the_next_matching_period(
-    arrived, preferred, expected
-):
+def test_routine_leads_are_due_by_the_end_of_the_next_matching_period(arrived, preferred, expected):
     assert due(arrived, preferred) == expected
 
 
@@ -132,8 +130,12 @@ def test_arrival_must_be_timezone_aware():
 
 def test_overdue_once_the_call_by_time_has_passed():
     arrived = local("2026-11-16 09:00")
-    before = call_by(arrived, "morning", "routine", WEEKDAYS_8_TO_5, CHICAGO, local("2026-11-16 11:59"))
-    after = call_by(arrived, "morning", "routine", WEEKDAYS_8_TO_5, CHICAGO, local("2026-11-16 12:01"))
+    before = call_by(
+        arrived, "morning", "routine", WEEKDAYS_8_TO_5, CHICAGO, local("2026-11-16 11:59")
+    )
+    after = call_by(
+        arrived, "morning", "routine", WEEKDAYS_8_TO_5, CHICAGO, local("2026-11-16 12:01")
+    )
     assert before.at == after.at == local("2026-11-16 12:00")
     assert (before.overdue, after.overdue) == (False, True)
 
@@ -145,8 +147,12 @@ def test_the_queue_lists_new_leads_emergencies_first_then_by_call_by_time(factor
     arrived = local("2026-11-16 09:00")
     make_lead("c1", name="Routine Afternoon", created_at=arrived, preferred_time="afternoon")
     make_lead("c2", name="Routine Morning", created_at=arrived, preferred_time="morning")
-    make_lead("c3", name="Urgent Late", created_at=arrived + timedelta(hours=2), triage_level="urgent")
-    make_lead("c4", name="Emergency", created_at=arrived + timedelta(hours=3), triage_level="emergency")
+    make_lead(
+        "c3", name="Urgent Late", created_at=arrived + timedelta(hours=2), triage_level="urgent"
+    )
+    make_lead(
+        "c4", name="Emergency", created_at=arrived + timedelta(hours=3), triage_level="emergency"
+    )
     make_lead("c5", name="Already Called", created_at=arrived, status="contacted")
     now = local("2026-11-16 13:00")
     with factory() as session:

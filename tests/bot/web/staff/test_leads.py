@@ -314,7 +314,7 @@ def test_a_refused_change_confirms_nothing(staff, lead_id):
 
 
 def test_leads_new_since_the_last_visit_are_marked_and_counted(site, staff):
-    first = _add_lead(site, "c1", name="Seen Before", created_at=utcnow() - timedelta(hours=1))
+    first = _add_lead(site, "c1", name="Seen Before", created_at=utcnow())
     page = staff.get("/staff/leads").text  # the first visit: everything since the account
     assert "1 new since your last visit" in page and '<strong class="badge">New</strong>' in page
     later = _add_lead(site, "c2", name="Came Later", created_at=utcnow())
@@ -345,7 +345,9 @@ def test_possible_duplicates_are_shown_on_both_leads(site, staff):
     second = _add_lead(site, "c2", email="other@example.com", phone="+15550123456")
     third = _add_lead(site, "c3", email="ana.lopez@example.com", phone="+15550199999")
     alone = _add_lead(site, "c4", email="alone@example.com", phone="+15550188888")
-    one = staff.get(f"/staff/leads/{first}").text.split('id="duplicates-h"')[1].split("</section>")[0]
+    one = (
+        staff.get(f"/staff/leads/{first}").text.split('id="duplicates-h"')[1].split("</section>")[0]
+    )
     assert f'href="/staff/leads/{second}"' in one and f'href="/staff/leads/{third}"' in one
     assert "same phone" in one and "same email" in one
     two = staff.get(f"/staff/leads/{second}").text

@@ -52,7 +52,10 @@ def test_the_overview_shows_time_to_first_contact(site, staff):
     now = utcnow()
     with site.factory.begin() as session:
         lead = Lead(
-            conversation_id="c1", name="A", email="a@example.com", created_at=now - timedelta(hours=3)
+            conversation_id="c1",
+            name="A",
+            email="a@example.com",
+            created_at=now - timedelta(hours=3),
         )
         session.add(lead)
         session.flush()

@@ -9,7 +9,12 @@ from bot.db.models import Lead, utcnow
 
 def _add(site, conversation_id: str, name: str, **fields) -> int:
     with site.factory.begin() as session:
-        lead = Lead(conversation_id=conversation_id, name=name, email=f"{conversation_id}@example.com", **fields)
+        lead = Lead(
+            conversation_id=conversation_id,
+            name=name,
+            email=f"{conversation_id}@example.com",
+            **fields,
+        )
         session.add(lead)
         session.flush()
         return lead.id
