@@ -142,6 +142,16 @@ class QueueEntry:
     due: Due
 
 
+@dataclass(frozen=True)
+class Queue:
+    """A page of the queue, how many new leads wait in all, and how many are overdue
+    (of the ordered ones)."""
+
+    page: Page[QueueEntry]  # over the ordered leads (at most MAX_QUEUE)
+    waiting: int
+    overdue: int
+
+
 def _order(entry: QueueEntry) -> tuple:
     far = datetime.max.replace(tzinfo=timezone.utc)
     return (TRIAGE_RANK.get(entry.lead.triage_level, 2), entry.due.at or far, entry.lead.id)
@@ -154,14 +164,14 @@ def to_call(
     now: datetime,
     page: int = 1,
     per_page: int = PER_PAGE,
-) -> tuple[Page[QueueEntry], int]:
-    """One page of the new leads in call order, and how many are overdue.
+) -> Queue:
+    """One page of the new leads in call order.
 
     At most ``MAX_QUEUE`` leads, the oldest, are ordered (the ordering is done here, in
-    Python, since the rule needs the clinic's calendar); the page's total says how many
-    new leads there are in all.
+    Python, since the rule needs the clinic's calendar); ``waiting`` says how many new
+    leads there are in all.
     """
-    total = session.execute(select(func.count(Lead.id)).where(Lead.status == "new")).scalar_one()
+    waiting = session.execute(select(func.count(Lead.id)).where(Lead.status == "new")).scalar_one()
     leads = session.execute(
         select(Lead)
         .where(Lead.status == "new")
@@ -177,4 +187,8 @@ def to_call(
     overdue = sum(entry.due.overdue for entry in entries)
     page = max(1, page)
     shown = entries[(page - 1) * per_page : page * per_page]
-    return Page(items=shown, total=total, page=page, per_page=per_page), overdue
+    return Queue(
+        page=Page(items=shown, total=len(entries), page=page, per_page=per_page),
+        waiting=waiting,
+        overdue=overdue,
+    )

@@ -13,13 +13,13 @@ from bot.web.staff.leads import row_helpers
 @staff_page()
 def queue(ctx: StaffContext) -> Response:
     number, error = page_number(ctx)
-    page, overdue = to_call(ctx.db, ctx.app.hours, ctx.app.zone, ctx.now, number)
+    listed = to_call(ctx.db, ctx.app.hours, ctx.app.zone, ctx.now, number)
     return ctx.render(
         "staff/queue.html",
         status_code=400 if error else 200,
-        page=page,
-        leads=[entry.lead for entry in page.items],
-        overdue=overdue,
+        queue=listed,
+        page=listed.page,
+        leads=[entry.lead for entry in listed.page.items],
         filter_error=error,
         **row_helpers(ctx),
     )

@@ -156,12 +156,13 @@ def test_the_queue_lists_new_leads_emergencies_first_then_by_call_by_time(factor
     make_lead("c5", name="Already Called", created_at=arrived, status="contacted")
     now = local("2026-11-16 13:00")
     with factory() as session:
-        page, overdue = to_call(session, WEEKDAYS_8_TO_5, CHICAGO, now)
-        names = [entry.lead.name for entry in page.items]
-        late = [entry.lead.name for entry in page.items if entry.due.overdue]
+        listed = to_call(session, WEEKDAYS_8_TO_5, CHICAGO, now)
+        names = [entry.lead.name for entry in listed.page.items]
+        late = [entry.lead.name for entry in listed.page.items if entry.due.overdue]
     assert names == ["Emergency", "Urgent Late", "Routine Morning", "Routine Afternoon"]
-    assert page.total == 4
-    assert set(late) == {"Emergency", "Urgent Late", "Routine Morning"} and overdue == 3
+    assert listed.waiting == listed.page.total == 4
+    assert set(late) == {"Emergency", "Urgent Late", "Routine Morning"}
+    assert listed.overdue == 3
 
 
 def test_the_queue_is_paged(factory, make_lead):
@@ -169,7 +170,7 @@ def test_the_queue_is_paged(factory, make_lead):
     for n in range(5):
         make_lead(f"c{n}", name=f"Lead {n}", created_at=start + timedelta(minutes=n))
     with factory() as session:
-        second, _ = to_call(session, WEEKDAYS_8_TO_5, CHICAGO, start, page=2, per_page=2)
+        second = to_call(session, WEEKDAYS_8_TO_5, CHICAGO, start, page=2, per_page=2).page
     assert [entry.lead.name for entry in second.items] == ["Lead 2", "Lead 3"]
     assert (second.total, second.pages) == (5, 3)
 
@@ -180,6 +181,7 @@ def test_the_queue_orders_at_most_its_bound_oldest_first(factory, make_lead, mon
     for n in range(3):
         make_lead(f"c{n}", name=f"Lead {n}", created_at=start + timedelta(minutes=n))
     with factory() as session:
-        page, _ = to_call(session, WEEKDAYS_8_TO_5, CHICAGO, start)
-    assert [entry.lead.name for entry in page.items] == ["Lead 0", "Lead 1"]
-    assert page.total == 3  # the count says how many are waiting in all
+        listed = to_call(session, WEEKDAYS_8_TO_5, CHICAGO, start)
+    assert [entry.lead.name for entry in listed.page.items] == ["Lead 0", "Lead 1"]
+    assert listed.page.pages == 1  # no page past the ordered leads
+    assert listed.waiting == 3  # but the count says how many wait in all

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.db.models import Lead, utcnow
+from bot.staff import queue
 
 
 def _add(site, conversation_id: str, name: str, **fields) -> int:
@@ -50,3 +51,14 @@ def test_the_queue_refreshes_itself_with_a_script_of_the_sites_own(staff):
     assert 'data-refresh-seconds="60"' in page
     script = staff.get("/static/staff-refresh.js")
     assert script.status_code == 200 and "refreshed" in script.text
+
+
+def test_a_queue_longer_than_its_bound_says_so(site, staff, monkeypatch):
+    monkeypatch.setattr(queue, "MAX_QUEUE", 1)
+    now = utcnow()
+    _add(site, "c1", "Oldest", created_at=now - timedelta(days=2))
+    _add(site, "c2", "Newer", created_at=now - timedelta(days=1))
+    page = staff.get("/staff/queue").text
+    assert "2 new leads to call" in page
+    assert "The 1 oldest are in call order here" in page
+    assert "Oldest" in page and "Newer" not in page
