@@ -18,7 +18,7 @@ CONTACT_TIMES = ("morning", "afternoon", "evening", "any")
 _EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 # an address with its last dot mistyped ("jess@example,com"): the ending is part of it
 _MISTYPED_ENDING = r"(?:[,;](?:com|org|net|edu|gov|co|us|uk|ca|io|info)\b)?"
-_EMAIL_WITH_TYPO = re.compile(_EMAIL_CANDIDATE.pattern + _MISTYPED_ENDING)
+EMAIL_IN_TEXT = re.compile(_EMAIL_CANDIDATE.pattern + _MISTYPED_ENDING)
 _METHODS = {
     "text": re.compile(r"\b(text|texts|texting|sms|message|msg)\b", re.IGNORECASE),
     "email": re.compile(r"\b(e-?mail|mail)\b", re.IGNORECASE),
@@ -101,7 +101,7 @@ def without_contact_points(text: str, region: str) -> str:
     """The message with its phone numbers, email addresses and other long digit runs
     replaced by a comma, so that what is left can be read for a name (not the ending of
     a mistyped address: "jess@example,com" leaves no "com")."""
-    text = _EMAIL_WITH_TYPO.sub(",", text or "")
+    text = EMAIL_IN_TEXT.sub(",", text or "")
     spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
     for start, end in reversed(spans):
         text = text[:start] + "," + text[end:]

@@ -14,7 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, HttpUrl, ValidationError, conint, constr, validator
 
+from bot.clinic.opening_hours import WEEKDAYS, OpeningHours, parse_opening_hours
+
 NonEmpty = constr(strip_whitespace=True, min_length=1)
+# Monday to Friday, 8 am to 5 pm, as the shipped profile's ``hours`` says
+DEFAULT_OPENING_HOURS = {day: "08:00-17:00" for day in WEEKDAYS[:5]}
 
 
 class ClinicProfileError(ValueError):
@@ -34,6 +38,8 @@ class ClinicProfile(BaseModel):
     timezone: NonEmpty = "America/New_York"
     # how long an unconverted lead is kept, as the consent notice says
     retention_days: conint(ge=1, le=3650) = 180
+    # ``hours`` as times (weekday -> "HH:MM-HH:MM"), for the back-office's call-by times
+    opening_hours: dict[str, str] = DEFAULT_OPENING_HOURS
 
     class Config:
         extra = "forbid"
@@ -47,13 +53,23 @@ class ClinicProfile(BaseModel):
             raise ValueError(f"unknown time zone {value!r}, use an IANA name") from error
         return value
 
+    @validator("opening_hours")
+    def _valid_opening_hours(cls, value: dict[str, str]) -> dict[str, str]:  # noqa: N805
+        parse_opening_hours(value)  # its ValueError names the day or the period to fix
+        return value
+
+    def opening(self) -> OpeningHours:
+        """The opening hours, parsed (they were checked when the profile was read)."""
+        return parse_opening_hours(self.opening_hours)
+
     def today(self) -> date:
         """Today's date where the clinic is (a visitor's "since March" counts from it)."""
         return datetime.now(ZoneInfo(self.timezone)).date()
 
     def response_variables(self) -> dict[str, str]:
         """The values that response templates use, each prefixed with ``clinic_``."""
-        return {f"clinic_{key}": str(value) for key, value in self.dict().items()}
+        facts = self.dict(exclude={"opening_hours"})  # ``hours`` says it in words
+        return {f"clinic_{key}": str(value) for key, value in facts.items()}
 
 
 def load_clinic_profile(path: Path) -> ClinicProfile:

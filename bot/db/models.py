@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -104,6 +105,10 @@ class Lead(Base):
             f"closed_reason IS NULL OR {_in('closed_reason', CLOSE_REASONS)}",
             name="ck_leads_closed_reason",
         ),
+        # the front desk's queue: new leads, oldest first
+        Index("ix_leads_status_created_at", "status", "created_at"),
+        # possible duplicates: the same phone (E.164); the same email is indexed below
+        Index("ix_leads_phone", "phone"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -152,6 +157,10 @@ class Lead(Base):
         passive_deletes=True,
         order_by="Booking.id",
     )
+
+
+# possible duplicates: the same email in any case
+Index("ix_leads_email_lower", func.lower(Lead.email))
 
 
 class Intake(Base):
@@ -304,6 +313,8 @@ class StaffUser(Base):
     failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
     locked_until = Column(UTCDateTime)
     last_login_at = Column(UTCDateTime)
+    # the last visit of the inbox: leads that arrived since are marked new
+    inbox_seen_at = Column(UTCDateTime)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     @property

@@ -1,5 +1,5 @@
-"""The leads inbox: which leads staff see, in which order, and how contact details
-are masked until someone deliberately reveals them.
+"""The leads inbox: which leads staff see, and in which order (contact details are
+masked on the page by bot/staff/masking.py).
 
 Filters come from the inbox's query string, so they are parsed here with a reason for
 anything invalid (the page shows it instead of failing).
@@ -187,20 +187,3 @@ def find_leads(
 def all_matching(session: Session, flt: LeadFilter, zone: ZoneInfo) -> list[Lead]:
     """Every lead matching ``flt`` in the inbox's order (for the CSV export)."""
     return list(session.execute(_matching(flt, zone)).scalars())
-
-
-def mask_email(email: str | None) -> str:
-    """Enough to tell two leads apart on a shared screen, not enough to contact them:
-    "ana.lopez@example.com" -> "a•••@example.com"."""
-    if not email:
-        return ""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}" if domain else "•••"
-
-
-def mask_phone(phone: str | None) -> str:
-    """The last two digits only: "+15550123456" -> "••• ••56"."""
-    if not phone:
-        return ""
-    digits = re.sub(r"\D", "", phone)
-    return f"••• ••{digits[-2:]}" if len(digits) >= 2 else "•••"

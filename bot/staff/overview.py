@@ -1,5 +1,5 @@
-"""Figures for the back-office overview: leads per week, and the way from a
-conversation to a lead to a booked scan review.
+"""Figures for the back-office overview: leads per week, the way from a conversation
+to a lead to a booked scan review, and how soon the front desk got in touch.
 
 Counts only: nothing here returns a visitor's details. Weeks are the clinic's weeks
 (ISO, starting on Monday, in its time zone), since that is how staff think of "last
@@ -9,6 +9,8 @@ the same way on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -18,9 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clinic.safety import TRIAGE_LEVELS
-from bot.db.models import Booking, Lead
+from bot.db.models import AuditEvent, Booking, Lead
 
 UNSPECIFIED = "unspecified"  # the category of a lead that named no condition
+# a staff member marking a lead as one of these records that they reached the visitor
+CONTACT_STATUSES = ("contacted", "booked")
 
 
 @dataclass(frozen=True)
@@ -162,3 +166,77 @@ def funnel(session: Session, conversations: int, start: datetime, end: datetime)
         )
     ).scalar_one()
     return Funnel(conversations=conversations, leads=leads, booked=booked)
+
+
+@dataclass(frozen=True)
+class FirstContactWeek:
+    """For the leads that arrived in one week: how many, how many were reached, and
+    the median and 90th percentile of the time from arrival to first contact."""
+
+    week: date  # the week's Monday
+    leads: int
+    contacted: int
+    median: timedelta | None  # None: nobody reached yet
+    p90: timedelta | None
+
+
+def nearest_rank(values: list[timedelta], share: float) -> timedelta:
+    """The nearest-rank percentile: the smallest value with at least ``share`` of the
+    values at or below it (for 90%: 9 of 10 leads were reached within it)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _first_contacts(session: Session, start: datetime, end: datetime) -> dict[int, datetime]:
+    """Per lead arrived in [start, end), when a staff member first marked it contacted
+    or booked (the audit log's status changes, made by a person)."""
+    arrived = select(Lead.id).where(Lead.created_at >= start, Lead.created_at < end)
+    rows = session.execute(
+        select(AuditEvent.target_id, AuditEvent.at, AuditEvent.details)
+        .where(
+            AuditEvent.action == "status_changed",
+            AuditEvent.target_type == "lead",
+            AuditEvent.actor_id.is_not(None),
+            AuditEvent.target_id.in_(arrived),
+            AuditEvent.at >= start,
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    first: dict[int, datetime] = {}
+    for lead_id, at, details in rows:
+        if isinstance(details, dict) and details.get("to") in CONTACT_STATUSES:
+            first.setdefault(lead_id, at)
+    return first
+
+
+def first_contact_by_week(
+    session: Session, start: date, end: date, zone: ZoneInfo
+) -> tuple[FirstContactWeek, ...]:
+    """Time to first contact for the leads that arrived from ``start`` to ``end`` (local
+    dates, both included), per ISO week of arrival, every week present."""
+    if end < start:
+        raise ValueError(f"the range ends ({end}) before it starts ({start})")
+    since, until = _local_midnight(start, zone), _local_midnight(end + timedelta(days=1), zone)
+    leads = session.execute(
+        select(Lead.id, Lead.created_at).where(Lead.created_at >= since, Lead.created_at < until)
+    ).all()
+    contacted = _first_contacts(session, since, until)
+    first, last = week_start(start), week_start(end)
+    weeks = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    arrivals: dict[date, int] = dict.fromkeys(weeks, 0)
+    waits: dict[date, list[timedelta]] = {week: [] for week in weeks}
+    for lead_id, created_at in leads:
+        week = week_start(created_at.astimezone(zone).date())
+        arrivals[week] += 1
+        if lead_id in contacted:
+            waits[week].append(max(timedelta(0), contacted[lead_id] - created_at))
+    return tuple(
+        FirstContactWeek(
+            week=week,
+            leads=arrivals[week],
+            contacted=len(waits[week]),
+            median=statistics.median(waits[week]) if waits[week] else None,
+            p90=nearest_rank(waits[week], 0.9) if waits[week] else None,
+        )
+        for week in weeks
+    )

@@ -38,6 +38,9 @@ CHROMIUM_ARGS = [
 ]
 # Playwright's own wait for an element or a navigation, in milliseconds
 TIMEOUT_MS = 20_000
+# axe-core, vendored; injected as an inline script, so its pages need the CSP bypassed
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 T = TypeVar("T")
 
@@ -95,3 +98,28 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/staff/leads$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Leads")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now (axe injected first)."""
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    return page.evaluate(
+        """async (options) => {
+          const results = await axe.run(document, options);
+          return results.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => ({target: n.target, summary: n.failureSummary})),
+          }));
+        }""",
+        options,
+    )
+
+
+def described(violations: list[dict]) -> str:
+    """Violations as lines a person can act on, for an assertion's message."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"]:
+            lines.append(f"    {node['target']}: {(node['summary'] or '').splitlines()[-1:]}")
+    return "\n".join(lines)

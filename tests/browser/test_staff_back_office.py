@@ -21,7 +21,15 @@ from bot.db.models import Consent, Intake, Lead
 from bot.settings import Settings
 from bot.staff.sign_in import LOGIN_FAILED_MESSAGE
 from tests import live
-from tests.browser.conftest import expect, outside_the_browsers_loop, sign_in
+from tests.browser.conftest import (
+    AXE,
+    TIMEOUT_MS,
+    axe_violations,
+    described,
+    expect,
+    outside_the_browsers_loop,
+    sign_in,
+)
 from tests.tracker_events import chat_at, save_conversations
 from tests.visitors import bot
 
@@ -254,6 +262,113 @@ def test_bad_numbers_and_crafted_links_get_the_apps_own_words(office, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Leads")
     expect(page.get_by_role("main")).not_to_contain_text("555-0100")
     expect(page.locator("p.notice")).to_have_count(0)
+
+
+# phone, tablet, a common laptop, a wide screen
+WIDTHS = [320, 768, 1366, 1920]
+# the columns the front desk works by: on a phone each is a labelled line of a card
+KEY_COLUMNS = ["Lead", "Call by", "Name", "Triage", "Status"]
+
+
+@pytest.fixture
+def sized(browser) -> Iterator[object]:
+    """Pages of a given width, the CSP bypassed (axe-core is injected inline)."""
+    contexts = []
+
+    def make(width: int) -> object:
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _overflow(page) -> dict:
+    return page.evaluate(
+        """() => ({page: document.documentElement.scrollWidth - window.innerWidth,
+                   table: (() => { const wrap = document.querySelector('.table-wrap');
+                                   return wrap ? wrap.scrollWidth - wrap.clientWidth : 0; })()})"""
+    )
+
+
+def _cells_in_view(page, width: int) -> list[str]:
+    """The key cells of the first row that are not wholly within the viewport's width."""
+    outside = []
+    row = _rows(page).first
+    for label in KEY_COLUMNS:
+        box = row.locator(f'td[data-label="{label}"]').bounding_box()
+        if (
+            box is None
+            or box["width"] == 0
+            or box["x"] < 0
+            or box["x"] + box["width"] > width + 0.5
+        ):
+            outside.append(label)
+    return outside
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_inbox_and_the_queue_read_well_at_every_width(office, sized, width):
+    page = sized(width)
+    sign_in(page, office.url, *STAFF)
+    for path in ("/staff/leads", "/staff/queue"):
+        page.goto(f"{office.url}{path}")
+        expect(_rows(page).first).to_be_visible()
+        assert _overflow(page) == {"page": 0, "table": 0}, (path, width)
+        assert _cells_in_view(page, width) == [], (path, width)
+        page.add_script_tag(path=str(AXE))
+        violations = axe_violations(page)
+        assert not violations, f"{path} at {width} px:\n{described(violations)}"
+
+
+def test_a_lead_page_and_the_schedule_pass_axe_on_a_phone(office, sized):
+    page = sized(320)
+    sign_in(page, office.url, *STAFF)
+    for path in (
+        f"/staff/leads/{office.leads['Maya Sciatica']}",
+        "/staff/slots",
+        "/staff/overview",
+    ):
+        page.goto(f"{office.url}{path}")
+        assert _overflow(page)["page"] == 0, path
+        page.add_script_tag(path=str(AXE))
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{described(violations)}"
+
+
+def test_the_inbox_refreshes_itself_keeping_its_filters_unless_paused(office, page):
+    page.clock.install()
+    sign_in(page, office.url, *STAFF)
+    page.goto(f"{office.url}/staff/leads?condition=sciatica&sort=triage")
+    state = page.locator(".refresh-state")
+    expect(state).to_have_text("This list updates itself every 60 seconds.")
+    page.clock.run_for(61_000)
+    expect(page).to_have_url(re.compile(r"condition=sciatica&sort=triage&refreshed=1$"))
+    expect(page.get_by_label("Condition", exact=True)).to_have_value("sciatica")
+    expect(_rows(page)).to_have_count(1)
+    # paused: the page stays as it is, and says so
+    page.get_by_role("button", name="Pause updates").click()
+    expect(page.get_by_role("button", name="Pause updates")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(state).to_contain_text("Updates paused")
+    page.evaluate("() => { window.__still_here = true; }")
+    page.clock.run_for(125_000)
+    assert page.evaluate("() => window.__still_here === true")
+
+
+def test_a_change_is_confirmed_where_a_screen_reader_hears_it(office, page):
+    sign_in(page, office.url, *STAFF)
+    lead_id = office.leads["Maya Sciatica"]
+    page.goto(f"{office.url}/staff/leads/{lead_id}")
+    page.locator("#assignee").select_option(label=STAFF[0])
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("status").filter(has_text="Assigned to")).to_have_text(
+        f"Assigned to {STAFF[0]}."
+    )
 
 
 HOSTILE_NAME = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'

@@ -17,18 +17,15 @@ import socket
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from bot.settings import Settings
-from tests.browser.conftest import TIMEOUT_MS, expect, sign_in
+from tests.browser.conftest import AXE, TIMEOUT_MS, axe_violations, described, expect, sign_in
 from tests.live import expected
 from tests.visitors import add_review_slots, bot
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HOW_LONG = "how long do antidepressants take to work for back pain"
 RED_FLAG = "I suddenly can't control my bladder and my legs are numb"
 SCAN_VISITOR = "i have a herniated disc in my lower back"
@@ -549,46 +546,23 @@ def test_every_undelivered_message_has_its_own_retry(servers, said, new_page, sc
     assert not any("unsent" in m for m in chat.stored()["messages"])
 
 
-def _axe(page) -> list[dict]:
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
-    return page.evaluate(
-        """async (options) => {
-          const results = await axe.run(document, options);
-          return results.violations.map((v) => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map((n) => ({target: n.target, summary: n.failureSummary})),
-          }));
-        }""",
-        options,
-    )
-
-
-def _described(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
-        for node in v["nodes"]:
-            lines.append(f"    {node['target']}: {(node['summary'] or '').splitlines()[-1:]}")
-    return "\n".join(lines)
-
-
 def test_axe_finds_no_wcag_violations(servers, new_page):
     # the demo page's CSP forbids inline scripts, so axe needs the CSP bypassed
     page = new_page(bypass_csp=True)
     chat = Chat.visit(page, servers)
     page.add_script_tag(path=str(AXE))
     expect(page.locator(".sw-call .sw-phone")).not_to_have_text("")
-    closed = _axe(page)
+    closed = axe_violations(page)
 
     chat.open("not a doctor")
     chat.type(SCAN_VISITOR)
     chat.replied("Does the pain spread into a leg or an arm?")
     expect(chat.choices.get_by_role("button")).not_to_have_count(0)
     expect(page.locator(".sw-typing")).to_have_text("")
-    opened = _axe(page)
+    opened = axe_violations(page)
 
     assert not closed and not opened, (
-        f"launcher closed:\n{_described(closed)}\npanel open:\n{_described(opened)}"
+        f"launcher closed:\n{described(closed)}\npanel open:\n{described(opened)}"
     )
 
 
@@ -719,7 +693,7 @@ def test_a_keyboard_only_visitor_books_and_reloads(servers, said, new_page):
     page = new_page(bypass_csp=True)  # for axe-core, injected as an inline script
     chat = Chat.visit(page, servers)
     page.add_script_tag(path=str(AXE))
-    closed = _axe(page)
+    closed = axe_violations(page)
     for _ in range(20):
         page.keyboard.press("Tab")
         if page.evaluate(FOCUSED) == ".sw-launcher:Chat with our assistant":
@@ -748,7 +722,7 @@ def test_a_keyboard_only_visitor_books_and_reloads(servers, said, new_page):
     slot = chat.choices.get_by_role("button").first.inner_text()
     _press_choice(page, slot)
     chat.replied("You're booked for a scan review on ")
-    opened = _axe(page)
+    opened = axe_violations(page)
     before = chat.messages.all_inner_texts()
 
     page.reload()
@@ -756,7 +730,7 @@ def test_a_keyboard_only_visitor_books_and_reloads(servers, said, new_page):
     expect(chat.messages).to_have_count(len(before))
     assert chat.messages.all_inner_texts() == before
     assert not closed and not opened, (
-        f"launcher closed:\n{_described(closed)}\npanel open:\n{_described(opened)}"
+        f"launcher closed:\n{described(closed)}\npanel open:\n{described(opened)}"
     )
 
 
@@ -1023,5 +997,5 @@ def test_axe_finds_no_violations_in_an_alarm_an_undelivered_message_and_the_ques
     expect(page.locator(".sw-typing")).to_have_text("")
     page.get_by_role("button", name="End chat and clear").click()
     expect(page.get_by_role("button", name="Keep chatting")).to_be_focused()
-    found = _axe(page)
-    assert not found, _described(found)
+    found = axe_violations(page)
+    assert not found, described(found)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.web.staff import admin, auth, leads, overview
+from bot.web.staff import admin, auth, leads, overview, queue
 
 
 async def _home(request: Request) -> Response:
@@ -24,6 +24,7 @@ def staff_routes() -> list[BaseRoute]:
         Route("/staff/login", auth.login, methods=post),
         Route("/staff/logout", auth.logout, methods=post),
         Route("/staff/leads", leads.inbox, methods=get, name="staff_inbox"),
+        Route("/staff/queue", queue.queue, methods=get),
         Route("/staff/leads/export.csv", leads.export, methods=get),
         Route("/staff/leads/{id}", leads.lead_detail, methods=get),
         Route("/staff/leads/{id}/reveal", leads.reveal, methods=post),
@@ -35,7 +36,9 @@ def staff_routes() -> list[BaseRoute]:
         Route("/staff/overview", overview.overview, methods=get),
         Route("/staff/slots", admin.slots, methods=get),
         Route("/staff/slots", admin.add_slots, methods=post),
+        Route("/staff/slots/{id}/remove", admin.remove_slot_confirm, methods=get),
         Route("/staff/slots/{id}/remove", admin.remove_slot, methods=post),
+        Route("/staff/bookings/{id}/cancel", admin.cancel_booking_confirm, methods=get),
         Route("/staff/bookings/{id}/cancel", admin.cancel_booking, methods=post),
         Route("/staff/users", admin.users, methods=get),
         Route("/staff/users", admin.add_user, methods=post),

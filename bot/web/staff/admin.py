@@ -1,4 +1,5 @@
-"""Administrators' pages: review slots, staff accounts and the audit log."""
+"""Administrators' pages: review slots, staff accounts and the audit log. Staff see the
+review schedule too, read-only; every change to it is an administrator's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from bot.clinic import booking
-from bot.db.models import STAFF_ROLES, Booking, StaffUser
+from bot.db.models import STAFF_ROLES, Booking, ReviewSlot, StaffUser
 from bot.staff.accounts import AccountError
 from bot.staff.administration import (
     create_user,
@@ -38,10 +39,60 @@ def _slots_page(ctx: StaffContext, status_code: int = 200, **context: object) ->
     )
 
 
-@staff_page(role="admin")
+@staff_page()
 def slots(ctx: StaffContext) -> Response:
-    """Upcoming slots, which are booked and by which lead."""
+    """Upcoming slots, which are booked and by which lead; the forms only for admins."""
     return _slots_page(ctx, message=ctx.take_notice())
+
+
+def _confirm(ctx: StaffContext, **page: object) -> Response:
+    """A destructive action's question, with the form that does it and a way back."""
+    return ctx.render("staff/confirm.html", back="/staff/slots", **page)
+
+
+def _offered_slot(ctx: StaffContext) -> ReviewSlot:
+    slot = ctx.db.get(ReviewSlot, path_id(ctx))
+    if slot is None or slot.removed_at is not None:
+        raise PageError(404, "There is no such slot (it may have been removed already).")
+    return slot
+
+
+def _active_booking(ctx: StaffContext) -> Booking:
+    held = ctx.db.get(Booking, path_id(ctx))
+    if held is None or held.status != "active":
+        raise PageError(404, "There is no active booking with that number.")
+    return held
+
+
+@staff_page(role="admin")
+def remove_slot_confirm(ctx: StaffContext) -> Response:
+    """Ask before a slot stops being offered."""
+    slot = _offered_slot(ctx)
+    return _confirm(
+        ctx,
+        title=f"Remove slot #{slot.id}?",
+        moment=slot.starts_at,
+        explanation="Visitors will no longer be offered this time.",
+        action=f"/staff/slots/{slot.id}/remove",
+        button=f"Remove slot #{slot.id}",
+    )
+
+
+@staff_page(role="admin")
+def cancel_booking_confirm(ctx: StaffContext) -> Response:
+    """Ask before a visitor's booking is cancelled."""
+    held = _active_booking(ctx)
+    return _confirm(
+        ctx,
+        title=f"Cancel booking {held.reference}?",
+        moment=held.slot.starts_at,
+        explanation=(
+            f"Lead #{held.lead_id} loses this scan review (a booked lead goes back to "
+            "new) and the slot is free again. The visitor is not told automatically."
+        ),
+        action=f"/staff/bookings/{held.id}/cancel",
+        button=f"Cancel booking {held.reference}",
+    )
 
 
 def _int_field(ctx: StaffContext, name: str, default: int, low: int, high: int) -> int:
@@ -99,15 +150,13 @@ def remove_slot(ctx: StaffContext) -> Response:
         ip_address=ctx.ip,
         now=ctx.now,
     )
-    return ctx.redirect("/staff/slots", "Slot removed")
+    return ctx.redirect("/staff/slots", f"Slot #{slot_id} removed.")
 
 
 @staff_page(role="admin")
 def cancel_booking(ctx: StaffContext) -> Response:
     """Cancel a slot's booking (the lead goes back to new), e.g. before removing it."""
-    held = ctx.db.get(Booking, path_id(ctx))
-    if held is None or held.status != "active":
-        raise PageError(404, "There is no active booking with that number.")
+    held = _active_booking(ctx)
     lead_id, reference, slot_id = held.lead_id, held.reference, held.slot_id
     ctx.db.rollback()  # booking.cancel runs its own transaction
     try:
@@ -124,7 +173,7 @@ def cancel_booking(ctx: StaffContext) -> Response:
         ip_address=ctx.ip,
         now=ctx.now,
     )
-    return ctx.redirect("/staff/slots", "Booking cancelled")
+    return ctx.redirect("/staff/slots", f"Booking {reference} cancelled.")
 
 
 def _users_page(ctx: StaffContext, status_code: int = 200, **context: object) -> Response:

@@ -24,12 +24,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from bot.clinic.opening_hours import OpeningHours
 from bot.clinic.profile import ClinicProfile
 from bot.db.models import StaffSession, StaffUser, utcnow
 from bot.settings import Settings
 from bot.staff.inputs import InputError, plain_text, record_id, whole_number
 from bot.staff.sessions import resolve_session
 from bot.staff.throttle import SignInLimits
+from bot.staff.visits import count_new
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
@@ -64,6 +66,10 @@ class StaffApp:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.clinic.timezone)
+
+    @property
+    def hours(self) -> OpeningHours:
+        return self.clinic.opening()
 
     @property
     def idle(self) -> timedelta:
@@ -117,7 +123,15 @@ class StaffContext:
         return plain_text(value).strip() if isinstance(value, str) else ""
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
-        values = {"user": self.user, "csrf_token": self.staff_session.csrf_token, **context}
+        """``template`` with the signed-in user, the CSRF token and the navigation's count
+        of leads new to this user."""
+        values = {
+            "user": self.user,
+            "csrf_token": self.staff_session.csrf_token,
+            "new_leads": count_new(self.db, self.user),
+            "now": self.now,
+            **context,
+        }
         return render(self.request, template, values, status_code)
 
     def redirect(self, url: str, notice: str | None = None) -> Response:

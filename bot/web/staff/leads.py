@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,17 +13,17 @@ from bot.db.dialects import scrub_sqlite_log
 from bot.db.models import Booking, Lead, LeadNote, StaffUser
 from bot.intake.summary import LABELS
 from bot.staff.audit import record
+from bot.staff.duplicates import possible_duplicates
 from bot.staff.export import leads_csv
 from bot.staff.inbox import (
     FilterError,
     LeadFilter,
     all_matching,
     find_leads,
-    mask_email,
-    mask_phone,
     parse_filter,
 )
 from bot.staff.inputs import InputError, record_id
+from bot.staff.masking import mask_contact_points, mask_email, mask_phone
 from bot.staff.pipeline import (
     CLOSE_REASON_LABELS,
     NEXT_STATUSES,
@@ -32,7 +33,9 @@ from bot.staff.pipeline import (
     set_status,
 )
 from bot.staff.privacy import erase_lead
-from bot.staff.transcript import read_transcript
+from bot.staff.queue import Due, lead_due
+from bot.staff.transcript import Turn, read_transcript
+from bot.staff.visits import count_new, mark_inbox_seen, new_since
 from bot.web.staff.context import PageError, StaffContext, page_number, path_id, staff_page
 
 # the canonical values of the condition entity, as the inbox filter offers them
@@ -65,13 +68,41 @@ def _erased(ctx: StaffContext) -> int | None:
         return None
 
 
+def auto_refreshed(ctx: StaffContext) -> bool:
+    """The page reloaded itself (static/staff-refresh.js adds ``refreshed=1``): not a
+    visit by the person, so what is new to them stays marked."""
+    return ctx.request.query_params.get("refreshed") == "1"
+
+
+def due_of(ctx: StaffContext) -> Callable[[Lead], Due]:
+    """A lead's call-by time at this request's moment, for the templates."""
+    hours, zone = ctx.app.hours, ctx.app.zone
+    return lambda lead: lead_due(lead, hours, zone, ctx.now)
+
+
+def row_helpers(ctx: StaffContext) -> dict[str, object]:
+    """What the leads' table (staff/_lead_rows.html) needs besides the leads."""
+    return {
+        "new_after": new_since(ctx.user),
+        "due": due_of(ctx),
+        "condition_labels": LABELS,
+        "mask_email": mask_email,
+        "mask_phone": mask_phone,
+    }
+
+
 @staff_page()
 def inbox(ctx: StaffContext) -> Response:
-    """Leads newest first (or by triage), filtered, searched, a page at a time."""
+    """Leads newest first (or by triage), filtered, searched, a page at a time; those
+    that arrived since the user's last visit are marked new."""
     flt, error = _filter(ctx)
     number, page_error = page_number(ctx)
     page = find_leads(ctx.db, flt, ctx.app.zone, number)
     error = error or page_error
+    helpers = row_helpers(ctx)  # "new" as it was before this visit
+    new_count = count_new(ctx.db, ctx.user)
+    if not auto_refreshed(ctx):
+        mark_inbox_seen(ctx.user, ctx.now)
     return ctx.render(
         "staff/inbox.html",
         status_code=400 if error else 200,
@@ -81,9 +112,8 @@ def inbox(ctx: StaffContext) -> Response:
         filter_error=error,
         erased=_erased(ctx),
         conditions=CONDITIONS,
-        condition_labels=LABELS,
-        mask_email=mask_email,
-        mask_phone=mask_phone,
+        new_count=new_count,
+        **helpers,
     )
 
 
@@ -127,6 +157,16 @@ def _lead(ctx: StaffContext) -> Lead:
     return lead
 
 
+def _transcript(ctx: StaffContext, lead: Lead, revealed: bool) -> list[Turn]:
+    """The conversation, with contact details masked like the rest of the page until
+    they are revealed."""
+    turns = read_transcript(ctx.app.tracker_url, lead.conversation_id)
+    if revealed:
+        return turns
+    region = ctx.app.settings.phone_region
+    return [replace(turn, text=mask_contact_points(turn.text, region)) for turn in turns]
+
+
 def _detail(
     ctx: StaffContext, lead: Lead, revealed: bool = False, error: str | None = None
 ) -> Response:
@@ -139,7 +179,10 @@ def _detail(
         lead=lead,
         revealed=revealed,
         error=error,
-        transcript=read_transcript(ctx.app.tracker_url, lead.conversation_id),
+        message=ctx.take_notice(),
+        due=lead_due(lead, ctx.app.hours, ctx.app.zone, ctx.now),
+        duplicates=possible_duplicates(ctx.db, lead, ctx.app.settings.phone_region),
+        transcript=_transcript(ctx, lead, revealed),
         next_statuses=NEXT_STATUSES[lead.status],
         close_reasons=CLOSE_REASON_LABELS,
         staff_members=list(staff),
@@ -168,29 +211,37 @@ def reveal(ctx: StaffContext) -> Response:
     return _logged_view(ctx, "contact_revealed", revealed=True)
 
 
-def _change(ctx: StaffContext, apply: Callable[[Lead], object]) -> Response:
-    """Apply a pipeline change to the lead, then back to its page; a refused change is
-    shown on the page with the reason."""
+def _change(ctx: StaffContext, apply: Callable[[Lead], str]) -> Response:
+    """Apply a pipeline change to the lead, then back to its page, which says what was
+    done (``apply``'s words); a refused change is shown on the page with the reason."""
     lead = _lead(ctx)
     try:
-        apply(lead)
+        done = apply(lead)
     except PipelineError as error:
         ctx.db.rollback()
         return _detail(ctx, _lead(ctx), error=str(error))
-    return RedirectResponse(f"/staff/leads/{lead.id}", status_code=303)
+    return ctx.redirect(f"/staff/leads/{lead.id}", done)
 
 
 @staff_page()
 def change_status(ctx: StaffContext) -> Response:
     reason = ctx.field("reason") or None
-    return _change(
-        ctx, lambda lead: set_status(ctx.db, lead, ctx.field("status"), ctx.user, ctx.now, reason)
-    )
+
+    def apply(lead: Lead) -> str:
+        set_status(ctx.db, lead, ctx.field("status"), ctx.user, ctx.now, reason)
+        label = CLOSE_REASON_LABELS.get(reason or "")
+        return f"Status changed to {lead.status}" + (f" ({label})." if label else ".")
+
+    return _change(ctx, apply)
 
 
 @staff_page()
 def note(ctx: StaffContext) -> Response:
-    return _change(ctx, lambda lead: add_note(ctx.db, lead, ctx.user, ctx.field("body"), ctx.now))
+    def apply(lead: Lead) -> str:
+        add_note(ctx.db, lead, ctx.user, ctx.field("body"), ctx.now)
+        return "Note added."
+
+    return _change(ctx, apply)
 
 
 def _assignee(ctx: StaffContext) -> int | None:
@@ -207,7 +258,12 @@ def _assignee(ctx: StaffContext) -> int | None:
 
 @staff_page()
 def assign_lead(ctx: StaffContext) -> Response:
-    return _change(ctx, lambda lead: assign(ctx.db, lead, _assignee(ctx), ctx.user, ctx.now))
+    def apply(lead: Lead) -> str:
+        assign(ctx.db, lead, _assignee(ctx), ctx.user, ctx.now)
+        member = ctx.db.get(StaffUser, lead.assigned_to_id) if lead.assigned_to_id else None
+        return f"Assigned to {member.email}." if member else "Assigned to nobody."
+
+    return _change(ctx, apply)
 
 
 @staff_page(role="admin")

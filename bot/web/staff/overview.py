@@ -1,5 +1,6 @@
-"""The overview page: leads per week by condition and by triage level, and the funnel
-from conversations to leads to bookings, as charts with their numbers in tables."""
+"""The overview page: leads per week by condition and by triage level, the funnel
+from conversations to leads to bookings, as charts with their numbers in tables, and
+the time to first contact per week."""
 
 from __future__ import annotations
 
@@ -9,12 +10,26 @@ from starlette.responses import Response
 
 from bot.staff.charts import funnel_chart, stacked_bar_chart
 from bot.staff.inputs import InputError, day
-from bot.staff.overview import funnel, weekly_leads
+from bot.staff.overview import first_contact_by_week, funnel, weekly_leads
 from bot.staff.transcript import count_conversations
 from bot.web.staff.context import StaffContext, staff_page
 
 DEFAULT_WEEKS = 8
 MAX_DAYS = 366
+
+
+def wait_text(wait: timedelta | None) -> str:
+    """A wait as staff say it: "45 min", "3 h 20 min", "2 d 4 h"; "—" for none."""
+    if wait is None:
+        return "—"
+    minutes = int(wait.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
 
 
 def _period(ctx: StaffContext) -> tuple[date, date, str | None]:
@@ -53,6 +68,8 @@ def overview(ctx: StaffContext) -> Response:
         by_condition=by_condition,
         by_triage=by_triage,
         figures=figures,
+        first_contact=first_contact_by_week(ctx.db, start, end, zone),
+        wait_text=wait_text,
         condition_chart=stacked_bar_chart(
             by_condition, "Leads per week by condition", prefix="by-condition"
         ),

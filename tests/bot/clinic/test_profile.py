@@ -62,3 +62,24 @@ def test_bad_url_is_rejected(tmp_path):
 def test_not_a_mapping_is_rejected(tmp_path):
     with pytest.raises(ClinicProfileError, match="mapping"):
         load_clinic_profile(write(tmp_path, "- just\n- a list\n"))
+
+
+def test_opening_hours_default_to_weekdays_eight_to_five(tmp_path):
+    hours = load_clinic_profile(write(tmp_path, VALID)).opening()
+    assert [bool(hours.on(day)) for day in range(7)] == [True] * 5 + [False] * 2
+    assert hours.on(0)[0].hour == 8 and hours.on(0)[1].hour == 17
+
+
+def test_the_shipped_opening_hours_are_read(clinic):
+    assert clinic.opening().ever_open
+
+
+def test_bad_opening_hours_are_rejected_with_the_reason(tmp_path):
+    text = VALID + "opening_hours:\n  monday: 9 to 5\n"
+    with pytest.raises(ClinicProfileError, match="HH:MM-HH:MM"):
+        load_clinic_profile(write(tmp_path, text))
+
+
+def test_opening_hours_are_not_a_response_variable(tmp_path):
+    variables = load_clinic_profile(write(tmp_path, VALID)).response_variables()
+    assert "clinic_opening_hours" not in variables and "clinic_hours" in variables

@@ -45,6 +45,29 @@ def test_upgrade_creates_the_schema_the_models_describe(database_url):
         assert set(inspect(connection).get_table_names()) >= TABLES
 
 
+def _index_names(url: str) -> set[str]:
+    """Every index of the leads table, expression-based ones included (which neither
+    SQLAlchemy 1.4's reflection nor alembic's comparison can see)."""
+    with engine_for(url).connect() as connection:
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'"
+        else:
+            query = "SELECT indexname FROM pg_indexes WHERE tablename = 'leads'"
+        return set(connection.exec_driver_sql(query).scalars())
+
+
+def test_the_queues_indexes_come_and_go_with_revision_0004(migrated_url):
+    queue_indexes = {"ix_leads_email_lower", "ix_leads_phone", "ix_leads_status_created_at"}
+    assert queue_indexes <= _index_names(migrated_url)
+    command.downgrade(alembic_config(migrated_url), "0003")
+    assert not queue_indexes & _index_names(migrated_url)
+    with engine_for(migrated_url).connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("staff_users")}
+    assert "inbox_seen_at" not in columns
+    upgrade(migrated_url)
+    assert queue_indexes <= _index_names(migrated_url)
+
+
 def test_upgrade_is_idempotent(migrated_url):
     upgrade(migrated_url)
     assert current_revision(migrated_url) == HEAD

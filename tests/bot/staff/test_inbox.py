@@ -12,8 +12,6 @@ from bot.staff.inbox import (
     LeadFilter,
     all_matching,
     find_leads,
-    mask_email,
-    mask_phone,
     parse_filter,
 )
 
@@ -375,35 +373,3 @@ def test_query_items():
     newest = LeadFilter(search="ana", sort="newest")
     assert newest.query_items() == {"q": "ana"}
     assert parse_filter(newest.query_items(), CONDITIONS) == newest
-
-
-# --- masks -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("email", "masked"),
-    [
-        ("ana.lopez@example.com", "a•••@example.com"),
-        ("b@clinic.example", "b•••@clinic.example"),
-        ("no-at-sign", "•••"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_mask_email(email, masked):
-    assert mask_email(email) == masked
-
-
-@pytest.mark.parametrize(
-    ("phone", "masked"),
-    [
-        ("+15550123456", "••• ••56"),
-        ("(312) 555-0142", "••• ••42"),
-        ("7", "•••"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_mask_phone(phone, masked):
-    assert mask_phone(phone) == masked
-    assert "0123" not in mask_phone(phone)

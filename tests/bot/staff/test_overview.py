@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.db.models import Booking, ReviewSlot
-from bot.staff.overview import Funnel, funnel, week_start, weekly_leads
+from bot.db.models import Booking, Lead, ReviewSlot, StaffUser
+from bot.staff.overview import (
+    Funnel,
+    first_contact_by_week,
+    funnel,
+    nearest_rank,
+    week_start,
+    weekly_leads,
+)
+from bot.staff.pipeline import set_status
 
 CHICAGO = ZoneInfo("America/Chicago")  # UTC-6 in winter
 
@@ -165,3 +173,64 @@ def test_funnel_counts(session, factory, make_lead):
     assert result.stages() == (("Conversations", 40), ("Leads", 4), ("Booked a review", 3))
     assert result.share(4) == 10.0
     assert Funnel(conversations=0, leads=0, booked=0).share(0) is None
+
+
+# --- time to first contact ---------------------------------------------------------------
+
+
+def _contact(session, lead_id: int, actor, at: datetime, to: str = "contacted") -> None:
+    """A staff member's status change, as the pipeline records it."""
+    lead = session.get(Lead, lead_id)
+    set_status(session, lead, to, actor, at, reason="spam" if to == "closed" else None)
+    session.commit()
+
+
+def test_nearest_rank_percentile():
+    waits = [timedelta(minutes=m) for m in range(1, 11)]  # 1..10 minutes
+    assert nearest_rank(waits, 0.9) == timedelta(minutes=9)
+    assert nearest_rank(waits, 0.5) == timedelta(minutes=5)
+    assert nearest_rank([timedelta(hours=3)], 0.9) == timedelta(hours=3)
+    assert nearest_rank(list(reversed(waits)), 1.0) == timedelta(minutes=10)
+
+
+def test_time_to_first_contact_per_week(session, make_lead):
+    desk = StaffUser(email="desk@clinic.example", password_hash="x")
+    session.add(desk)
+    session.commit()
+    monday = utc(2026, 2, 2, 15)  # Monday 2 Feb, 09:00 in Chicago
+    waits_hours = [1, 2, 3, 4, 5, 6, 7, 8, 9, 30]
+    ids = [make_lead(f"w1-{n}", created_at=monday + timedelta(minutes=n)) for n in range(10)]
+    for lead_id, hours in zip(ids, waits_hours, strict=True):
+        arrived = session.get(Lead, lead_id).created_at
+        _contact(session, lead_id, desk, arrived + timedelta(hours=hours))
+    # a second contact later changes nothing: the first one counts
+    _contact(session, ids[0], desk, monday + timedelta(days=3), to="booked")
+    # the next week: one booked by staff, one closed as spam (no contact), one waiting
+    booked = make_lead("w2-booked", created_at=monday + timedelta(days=7))
+    spam = make_lead("w2-spam", created_at=monday + timedelta(days=7))
+    make_lead("w2-waiting", created_at=monday + timedelta(days=7))
+    _contact(session, booked, desk, monday + timedelta(days=7, minutes=45), to="booked")
+    _contact(session, spam, desk, monday + timedelta(days=7, minutes=5), to="closed")
+
+    weeks = first_contact_by_week(session, date(2026, 2, 2), date(2026, 2, 22), CHICAGO)
+
+    assert [w.week for w in weeks] == [date(2026, 2, 2), date(2026, 2, 9), date(2026, 2, 16)]
+    first, second, empty = weeks
+    assert (first.leads, first.contacted) == (10, 10)
+    assert first.median == timedelta(hours=5, minutes=30)  # between 5 and 6 hours
+    assert first.p90 == timedelta(hours=9)  # 9 of 10 were reached within 9 hours
+    assert (second.leads, second.contacted) == (3, 1)
+    assert second.median == second.p90 == timedelta(minutes=45)
+    assert (empty.leads, empty.contacted, empty.median, empty.p90) == (0, 0, None, None)
+
+
+def test_a_change_made_from_the_command_line_is_not_a_contact(session, make_lead):
+    lead_id = make_lead("cli", created_at=utc(2026, 2, 2, 15))
+    _contact(session, lead_id, None, utc(2026, 2, 2, 16))
+    (week,) = first_contact_by_week(session, date(2026, 2, 2), date(2026, 2, 8), CHICAGO)
+    assert (week.leads, week.contacted, week.median) == (1, 0, None)
+
+
+def test_first_contact_refuses_a_range_ending_before_it_starts(session):
+    with pytest.raises(ValueError, match="before it starts"):
+        first_contact_by_week(session, date(2026, 2, 9), date(2026, 2, 2), CHICAGO)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.clinic import booking
 from bot.db.models import (
     AuditEvent,
+    Booking,
     BookingNotice,
     Consent,
     Lead,
@@ -16,7 +17,7 @@ from bot.db.models import (
     utcnow,
 )
 from bot.staff.accounts import find_user
-from tests.bot.web.staff.conftest import ADMIN, STAFF, post_form, sign_in
+from tests.bot.web.staff.conftest import ADMIN, STAFF, csrf_of, post_form, sign_in
 
 
 def _future_day() -> str:
@@ -74,10 +75,14 @@ def test_a_booked_slot_is_removed_only_after_its_booking_is_cancelled(site, admi
     refused = post_form(admin, "/staff/slots", f"/staff/slots/{slot_id}/remove")
     assert refused.status_code == 409
     assert "cancel the booking first" in refused.text
-    cancelled = post_form(admin, "/staff/slots", f"/staff/bookings/{held.id}/cancel")
+    cancel = f"/staff/bookings/{held.id}/cancel"
+    cancelled = post_form(admin, cancel, cancel)  # from its confirmation page
     assert cancelled.status_code == 303
-    removed = post_form(admin, "/staff/slots", f"/staff/slots/{slot_id}/remove")
+    assert f"Booking {held.reference} cancelled." in admin.get("/staff/slots").text
+    remove = f"/staff/slots/{slot_id}/remove"
+    removed = post_form(admin, remove, remove)
     assert removed.status_code == 303
+    assert f"Slot #{slot_id} removed." in admin.get("/staff/slots").text
     with site.factory() as session:
         kept = session.get(ReviewSlot, slot_id)
         assert kept is not None and kept.removed_at is not None  # the cancelled booking's record
@@ -177,3 +182,70 @@ def test_the_audit_log_is_filtered(site, admin):
 def test_the_audit_log_has_no_edit_or_delete_route(admin):
     for method in ("put", "delete", "patch"):
         assert getattr(admin, method)("/staff/audit").status_code == 405
+
+
+def _booked_slot(site) -> tuple[int, object]:
+    now = utcnow()
+    with site.factory.begin() as session:
+        slot = booking.add_slots(session, [now + timedelta(days=3)])[0]
+        lead = Lead(conversation_id="c1", name="Ana Test", email="ana@example.com")
+        session.add(lead)
+        session.flush()
+        slot_id, lead_id = slot.id, lead.id
+    return slot_id, booking.book(site.factory, lead_id, slot_id, now)
+
+
+def test_cancelling_a_booking_and_removing_a_slot_ask_first(site, admin):
+    slot_id, held = _booked_slot(site)
+    schedule = admin.get("/staff/slots").text
+    # the schedule links to the questions; nothing on it changes anything by itself
+    assert f'href="/staff/bookings/{held.id}/cancel"' in schedule
+    assert f'href="/staff/slots/{slot_id}/remove"' in schedule
+    assert f'action="/staff/bookings/{held.id}/cancel"' not in schedule
+    question = admin.get(f"/staff/bookings/{held.id}/cancel")
+    assert question.status_code == 200
+    assert f"Cancel booking {held.reference}?" in question.text
+    assert f'action="/staff/bookings/{held.id}/cancel"' in question.text
+    assert 'href="/staff/slots">Keep it and go back' in question.text
+    with site.factory() as session:
+        assert session.get(Booking, held.id).status == "active"  # asking changed nothing
+    removal = admin.get(f"/staff/slots/{slot_id}/remove")
+    assert removal.status_code == 200 and f"Remove slot #{slot_id}?" in removal.text
+
+
+def test_confirmation_pages_of_what_is_gone_are_not_found(site, admin):
+    slot_id, held = _booked_slot(site)
+    cancel = f"/staff/bookings/{held.id}/cancel"
+    assert post_form(admin, cancel, cancel).status_code == 303
+    assert admin.get(cancel).status_code == 404
+    remove = f"/staff/slots/{slot_id}/remove"
+    assert post_form(admin, remove, remove).status_code == 303
+    assert admin.get(remove).status_code == 404
+
+
+def test_staff_see_the_review_schedule_read_only(site, staff):
+    slot_id, held = _booked_slot(site)
+    response = staff.get("/staff/slots")
+    assert response.status_code == 200
+    page = response.text
+    assert held.reference in page and "Read-only" in page
+    assert 'action="/staff/slots"' not in page and "/remove" not in page and "/cancel" not in page
+    assert 'href="/staff/slots"' in staff.get("/staff/leads").text  # in the navigation
+
+
+def test_staff_cannot_change_the_schedule(site, staff):
+    slot_id, held = _booked_slot(site)
+    token = csrf_of(staff.get("/staff/slots").text)
+    posts = {
+        "/staff/slots": {"date": _future_day(), "time": "09:30"},
+        f"/staff/slots/{slot_id}/remove": {},
+        f"/staff/bookings/{held.id}/cancel": {},
+    }
+    for path, fields in posts.items():
+        response = staff.post(path, data={"csrf_token": token, **fields})
+        assert response.status_code == 403, path
+        assert "administrators" in response.text
+    with site.factory() as session:
+        assert session.get(Booking, held.id).status == "active"
+        assert session.get(ReviewSlot, slot_id).removed_at is None
+        assert len(session.execute(select(ReviewSlot)).scalars().all()) == 1

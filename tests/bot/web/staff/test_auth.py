@@ -24,12 +24,15 @@ from tests import live
 from tests.bot.web.staff.conftest import ADMIN, STAFF, csrf_of, post_form, sign_in
 
 PAGES = [
+    "/staff/queue",
     "/staff/leads",
     "/staff/leads/1",
     "/staff/leads/export.csv",
     "/staff/leads/1/erase",
     "/staff/overview",
     "/staff/slots",
+    "/staff/slots/1/remove",
+    "/staff/bookings/1/cancel",
     "/staff/users",
     "/staff/audit",
 ]
@@ -216,7 +219,10 @@ def test_an_idle_session_ends(site, staff):
     assert response.headers["location"].startswith("/staff/login")
 
 
-@pytest.mark.parametrize("path", ["/staff/slots", "/staff/users", "/staff/audit"])
+@pytest.mark.parametrize(
+    "path",
+    ["/staff/users", "/staff/audit", "/staff/slots/1/remove", "/staff/bookings/1/cancel"],
+)
 def test_staff_accounts_cannot_reach_admin_pages(staff, path):
     response = staff.get(path)
     assert response.status_code == 403

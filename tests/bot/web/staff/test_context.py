@@ -12,7 +12,12 @@ from tests.bot.web.staff.conftest import ADMIN, csrf_of, sign_in
 
 # ids no record can have: past PostgreSQL's INTEGER, past 64 bits, not numbers at all
 BAD_IDS = ["2147483648", str(2**63), "9" * 30, "0", "-1", "abc", "²", "٣", "1.5"]
-ID_PAGES = ["/staff/leads/{}", "/staff/leads/{}/erase"]
+ID_PAGES = [
+    "/staff/leads/{}",
+    "/staff/leads/{}/erase",
+    "/staff/slots/{}/remove",
+    "/staff/bookings/{}/cancel",
+]
 ID_FORMS = [
     "/staff/leads/{}/reveal",
     "/staff/leads/{}/status",

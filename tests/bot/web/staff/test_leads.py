@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clinic import booking
-from bot.db.models import AuditEvent, Consent, Intake, Lead, LeadNote
+from bot.db.models import AuditEvent, Consent, Intake, Lead, LeadNote, utcnow
 from tests.bot.web.staff.conftest import ADMIN, STAFF, T0, csrf_of, post_form
 from tests.tracker_events import chat_at, event_counts, save_conversations
 
@@ -70,7 +70,7 @@ def test_emergencies_come_first_when_sorted_by_triage(site, staff):
     assert page.index("Emergency Oldest") < page.index("Routine Newest")
     page = staff.get("/staff/leads").text
     assert page.index("Routine Newest") < page.index("Emergency Oldest")
-    assert 'class="triage-emergency"' in page
+    assert 'class="triage-emergency' in page  # overdue too: it arrived long ago
     assert routine != emergency
 
 
@@ -274,3 +274,102 @@ def test_a_booked_lead_shows_its_review(site, staff, lead_id):
     page = staff.get(f"/staff/leads/{lead_id}").text
     assert "reference" in page and "active" in page
     assert "Booked" in staff.get("/staff/leads?has_booking=yes").text
+
+
+# --- confirmations, new leads, duplicates, the masked transcript --------------------------
+
+
+def _notice(page: str) -> str:
+    return page.split('<div role="status">')[1].split("</div>")[0]
+
+
+def test_every_change_says_what_it_did_once(site, staff, lead_id):
+    detail = f"/staff/leads/{lead_id}"
+    said = []
+    for action, fields in [
+        ("status", {"status": "contacted"}),
+        ("notes", {"body": "Left a voicemail."}),
+        ("assign", {"assignee": "me"}),
+        ("assign", {"assignee": ""}),
+        ("status", {"status": "closed", "reason": "unreachable"}),
+    ]:
+        response = post_form(staff, detail, f"{detail}/{action}", fields)
+        assert response.status_code == 303 and response.headers["location"] == detail
+        said.append(_notice(staff.get(detail).text))
+    assert said == [
+        '<p class="notice">Status changed to contacted.</p>',
+        '<p class="notice">Note added.</p>',
+        f'<p class="notice">Assigned to {STAFF[0]}.</p>',
+        '<p class="notice">Assigned to nobody.</p>',
+        '<p class="notice">Status changed to closed (Unreachable).</p>',
+    ]
+    assert _notice(staff.get(detail).text) == ""  # shown once
+
+
+def test_a_refused_change_confirms_nothing(staff, lead_id):
+    detail = f"/staff/leads/{lead_id}"
+    refused = post_form(staff, detail, f"{detail}/status", {"status": "closed"})
+    assert refused.status_code == 400
+    assert _notice(refused.text) == "" and "choose why" in refused.text
+
+
+def test_leads_new_since_the_last_visit_are_marked_and_counted(site, staff):
+    first = _add_lead(site, "c1", name="Seen Before", created_at=utcnow())
+    page = staff.get("/staff/leads").text  # the first visit: everything since the account
+    assert "1 new since your last visit" in page and '<strong class="badge">New</strong>' in page
+    later = _add_lead(site, "c2", name="Came Later", created_at=utcnow())
+    elsewhere = staff.get("/staff/overview").text
+    assert '<span class="count">1 new</span>' in elsewhere  # in the navigation
+    # a reload by the page's script is not a visit: the mark stays
+    assert "1 new since your last visit" in staff.get("/staff/leads?refreshed=1").text
+    assert '<span class="count">1 new</span>' in staff.get("/staff/overview").text
+    page = staff.get("/staff/leads").text
+    rows = page.split("<tbody>")[1]
+    marked = [row for row in rows.split("<tr")[1:] if 'class="badge"' in row]
+    assert len(marked) == 1 and f"/staff/leads/{later}" in marked[0]
+    assert f"/staff/leads/{first}" in rows
+    again = staff.get("/staff/leads").text
+    assert "new since your last visit" not in again and 'class="badge"' not in again
+    assert 'class="count"' not in staff.get("/staff/overview").text
+
+
+def test_the_inbox_keeps_its_filters_when_it_refreshes(staff):
+    page = staff.get("/staff/leads?status=new&sort=triage&refreshed=1")
+    assert page.status_code == 200
+    assert '<option value="new" selected>' in page.text
+    assert "staff-refresh.js" in page.text
+
+
+def test_possible_duplicates_are_shown_on_both_leads(site, staff):
+    first = _add_lead(site, "c1", email="Ana.Lopez@Example.com", phone="+15550123456")
+    second = _add_lead(site, "c2", email="other@example.com", phone="+15550123456")
+    third = _add_lead(site, "c3", email="ana.lopez@example.com", phone="+15550199999")
+    alone = _add_lead(site, "c4", email="alone@example.com", phone="+15550188888")
+    one = (
+        staff.get(f"/staff/leads/{first}").text.split('id="duplicates-h"')[1].split("</section>")[0]
+    )
+    assert f'href="/staff/leads/{second}"' in one and f'href="/staff/leads/{third}"' in one
+    assert "same phone" in one and "same email" in one
+    two = staff.get(f"/staff/leads/{second}").text
+    assert f'href="/staff/leads/{first}"' in two.split('id="duplicates-h"')[1]
+    assert "Possible duplicates" not in staff.get(f"/staff/leads/{alone}").text
+    # the section names numbers and statuses, never the shared details
+    assert "0123456" not in one and "ana.lopez" not in one.lower()
+
+
+SAYS_CONTACTS = "call me on (555) 012-3456 or write to ana.lopez@example.com"
+
+
+def test_the_transcript_masks_contact_details_until_revealed(site, staff):
+    save_conversations(
+        Path(site.settings.tracker_store_db), {"conv-says": chat_at(T0, SAYS_CONTACTS)}
+    )
+    lead = _add_lead(site, "conv-says")
+    page = staff.get(f"/staff/leads/{lead}").text
+    conversation = page.split('id="transcript-h"')[1]
+    assert "012-3456" not in conversation and "ana.lopez@" not in conversation
+    assert "call me on ••• ••56 or write to a•••@example.com" in conversation
+    assert "0123456" not in page and "ana.lopez@example.com" not in page
+    revealed = post_form(staff, f"/staff/leads/{lead}", f"/staff/leads/{lead}/reveal").text
+    assert SAYS_CONTACTS in revealed.split('id="transcript-h"')[1]
+    assert [e.target_id for e in _audit(site, "contact_revealed")] == [lead]
