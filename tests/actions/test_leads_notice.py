@@ -4,39 +4,21 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from actions import common
 from actions.leads import ActionSaveLead, ActionUpdateContact
 from bot.clinic.leads import list_leads
 from bot.db.session import session_scope
 from tests.actions.test_leads import CONTACT, run, slots_of, tracker
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.mail import free_port, start_server
 
 
 @pytest.fixture
 def inbox(leads_db, monkeypatch):
     """An SMTP server the action server is configured to send notices to."""
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    controller, handler = start_server()
     monkeypatch.setenv("NEW_LEAD_NOTIFY_EMAIL", "frontdesk@clinic.example")
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SMTP_PORT", str(controller.port))
