@@ -88,7 +88,8 @@ def cancel_booking_confirm(ctx: StaffContext) -> Response:
         moment=held.slot.starts_at,
         explanation=(
             f"Lead #{held.lead_id} loses this scan review (a booked lead goes back to "
-            "new) and the slot is free again. The visitor is not told automatically."
+            "new) and the slot is free again. The visitor is sent a cancellation notice "
+            "where they gave an email or allowed texts and the clinic's sending is set up."
         ),
         action=f"/staff/bookings/{held.id}/cancel",
         button=f"Cancel booking {held.reference}",
